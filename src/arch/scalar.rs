@@ -1,0 +1,265 @@
+//! Portable scalar kernel: the reference every other kernel must equal.
+//!
+//! Rounds are written once, as small `#[inline(always)]` functions called
+//! with literal round numbers, so that the compiler unrolls them completely
+//! and keeps the eight working variables in registers (the state array is
+//! indexed by constants only, and rotating the roles of `a..h` is done by
+//! index arithmetic instead of moving values).
+
+use crate::search::{Candidates, SearchJob};
+use crate::sha256::{IV, K};
+
+#[inline(always)]
+pub(crate) const fn big_sigma0(x: u32) -> u32 {
+    x.rotate_right(2) ^ x.rotate_right(13) ^ x.rotate_right(22)
+}
+
+#[inline(always)]
+pub(crate) const fn big_sigma1(x: u32) -> u32 {
+    x.rotate_right(6) ^ x.rotate_right(11) ^ x.rotate_right(25)
+}
+
+#[inline(always)]
+pub(crate) const fn small_sigma0(x: u32) -> u32 {
+    x.rotate_right(7) ^ x.rotate_right(18) ^ (x >> 3)
+}
+
+#[inline(always)]
+pub(crate) const fn small_sigma1(x: u32) -> u32 {
+    x.rotate_right(17) ^ x.rotate_right(19) ^ (x >> 10)
+}
+
+#[inline(always)]
+pub(crate) const fn ch(e: u32, f: u32, g: u32) -> u32 {
+    g ^ (e & (f ^ g))
+}
+
+#[inline(always)]
+pub(crate) const fn maj(a: u32, b: u32, c: u32) -> u32 {
+    (a & b) | (c & (a | b))
+}
+
+/// Index in the state array of role `role` (0 = a ... 7 = h) at the start of
+/// round `round`. Each round moves every role one slot up instead of moving
+/// eight values.
+#[inline(always)]
+const fn slot(role: usize, round: usize) -> usize {
+    (role + 8 - round % 8) % 8
+}
+
+/// One SHA-256 round; `kw` is `K[round] + W[round]`.
+#[inline(always)]
+fn round(s: &mut [u32; 8], round: usize, kw: u32) {
+    let [a, b, c, d] = [
+        slot(0, round),
+        slot(1, round),
+        slot(2, round),
+        slot(3, round),
+    ];
+    let [e, f, g, h] = [
+        slot(4, round),
+        slot(5, round),
+        slot(6, round),
+        slot(7, round),
+    ];
+    let t1 = s[h]
+        .wrapping_add(big_sigma1(s[e]))
+        .wrapping_add(ch(s[e], s[f], s[g]))
+        .wrapping_add(kw);
+    let t2 = big_sigma0(s[a]).wrapping_add(maj(s[a], s[b], s[c]));
+    s[d] = s[d].wrapping_add(t1);
+    // The slot of `h` becomes the new `a`.
+    s[h] = t1.wrapping_add(t2);
+}
+
+/// Message schedule word `i >= 16`.
+#[inline(always)]
+fn expand(w: &mut [u32; 64], i: usize) {
+    w[i] = small_sigma1(w[i - 2])
+        .wrapping_add(w[i - 7])
+        .wrapping_add(small_sigma0(w[i - 15]))
+        .wrapping_add(w[i - 16]);
+}
+
+/// Runs rounds `from..to` on `s`, expanding the schedule as it goes.
+///
+/// Always inlined with literal bounds, so the loop unrolls fully and the
+/// constant words of padded blocks fold into the round constants.
+#[inline(always)]
+fn rounds(s: &mut [u32; 8], w: &mut [u32; 64], from: usize, to: usize) {
+    let mut i = from;
+    while i < to {
+        if i >= 16 {
+            expand(w, i);
+        }
+        round(s, i, K[i].wrapping_add(w[i]));
+        i += 1;
+    }
+}
+
+/// Loads a 64-byte block as sixteen big-endian words.
+#[inline(always)]
+pub(crate) fn load_block(block: &[u8; 64]) -> [u32; 16] {
+    let mut w = [0u32; 16];
+    for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
+        *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    }
+    w
+}
+
+/// Stores eight state words as 32 big-endian bytes (the digest).
+#[inline(always)]
+pub(crate) fn store_state(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (bytes, word) in out.chunks_exact_mut(4).zip(state) {
+        bytes.copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// The SHA-256 compression function on a block given as words.
+#[inline(always)]
+pub(crate) fn compress_words(state: &mut [u32; 8], block: &[u32; 16]) {
+    let mut w = [0u32; 64];
+    w[..16].copy_from_slice(block);
+    let mut s = *state;
+    rounds(&mut s, &mut w, 0, 64);
+    for (h, v) in state.iter_mut().zip(s) {
+        *h = h.wrapping_add(v);
+    }
+}
+
+/// The SHA-256 compression function: the reference for every kernel.
+#[inline(never)]
+pub(crate) fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
+    compress_words(state, &load_block(block));
+}
+
+/// Message words 8..16 of the second hash of SHA-256d: the padding of a
+/// 32-byte message. Constant, so the compiler folds them into `K`.
+const SECOND_HASH_PADDING: [u32; 8] = [0x8000_0000, 0, 0, 0, 0, 0, 0, 256];
+
+/// SHA-256 of a 32-byte digest given as words (the second half of SHA-256d).
+#[inline(always)]
+fn hash_digest(digest: &[u32; 8]) -> [u32; 8] {
+    let mut w = [0u32; 64];
+    w[..8].copy_from_slice(digest);
+    w[8..16].copy_from_slice(&SECOND_HASH_PADDING);
+    let mut s = IV;
+    rounds(&mut s, &mut w, 0, 64);
+    let mut out = IV;
+    for (h, v) in out.iter_mut().zip(s) {
+        *h = h.wrapping_add(v);
+    }
+    out
+}
+
+/// The last state word of the final hash of a header with this nonce.
+///
+/// It decides the top 32 bits of the hash read as a little-endian number, so
+/// it alone rejects almost every nonce. The first hash starts after the
+/// nonce-independent rounds 0..=3 stored in the job; the second stops after
+/// round 60, because rounds 61..=63 only move that round's `e` into `h`.
+#[inline(always)]
+pub(crate) fn last_state_word(job: &SearchJob, nonce: u32) -> u32 {
+    let pre = &job.pre;
+    let w3 = nonce.swap_bytes();
+
+    let mut w = [0u32; 64];
+    w[..3].copy_from_slice(&job.tail);
+    w[3] = w3;
+    w[4] = 0x8000_0000;
+    w[15] = 640;
+    w[16] = pre.w16;
+    w[17] = pre.w17;
+
+    // State at the start of round 4, placed in the slots round 4 expects.
+    let [a, b, c, _, e, f, g, _] = pre.state3;
+    let mut s = [0u32; 8];
+    s[slot(0, 4)] = pre.round3_a.wrapping_add(w3);
+    s[slot(1, 4)] = a;
+    s[slot(2, 4)] = b;
+    s[slot(3, 4)] = c;
+    s[slot(4, 4)] = pre.round3_e.wrapping_add(w3);
+    s[slot(5, 4)] = e;
+    s[slot(6, 4)] = f;
+    s[slot(7, 4)] = g;
+    rounds(&mut s, &mut w, 4, 16);
+    // w16 and w17 are precomputed: skip their expansion.
+    round(&mut s, 16, K[16].wrapping_add(w[16]));
+    round(&mut s, 17, K[17].wrapping_add(w[17]));
+    rounds(&mut s, &mut w, 18, 64);
+    let mut digest = job.midstate;
+    for (h, v) in digest.iter_mut().zip(s) {
+        *h = h.wrapping_add(v);
+    }
+
+    let mut w = [0u32; 64];
+    w[..8].copy_from_slice(&digest);
+    w[8..16].copy_from_slice(&SECOND_HASH_PADDING);
+    let mut s = IV;
+    rounds(&mut s, &mut w, 0, 61);
+    IV[7].wrapping_add(s[slot(4, 61)])
+}
+
+/// Scans `count` nonces from `start` (wrapping is the caller's concern: the
+/// driver never asks past `u32::MAX`) and stops at the first candidate.
+pub(crate) fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    let mut nonce = start;
+    for offset in 0..count {
+        if last_state_word(job, nonce).swap_bytes() <= job.target_top {
+            return Some(Candidates {
+                first_nonce: nonce,
+                mask: 1,
+                scanned: offset + 1,
+            });
+        }
+        nonce = nonce.wrapping_add(1);
+    }
+    None
+}
+
+/// SHA-256d of one 64-byte message (a Merkle node pair).
+#[inline(always)]
+pub(crate) fn sha256d_64(input: &[u8; 64]) -> [u8; 32] {
+    let mut state = IV;
+    compress_words(&mut state, &load_block(input));
+    // The padding block of a 64-byte message is a constant.
+    let mut padding = [0u32; 16];
+    padding[0] = 0x8000_0000;
+    padding[15] = 512;
+    compress_words(&mut state, &padding);
+    store_state(&hash_digest(&state))
+}
+
+/// SHA-256d of each 64-byte input, one at a time.
+pub(crate) fn sha256d_64_batch(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    for (input, output) in inputs.iter().zip(outputs.iter_mut()) {
+        *output = sha256d_64(input);
+    }
+}
+
+/// The state after rounds 0..=2 of a block whose first three words are
+/// `tail`, and the parts of round 3 that do not depend on its word 3.
+pub(crate) fn precompute_rounds(midstate: &[u32; 8], tail: &[u32; 3]) -> ([u32; 8], u32, u32) {
+    let mut s = *midstate;
+    for (i, &word) in tail.iter().enumerate() {
+        let [a, b, c, d, e, f, g, h] = s;
+        let t1 = h
+            .wrapping_add(big_sigma1(e))
+            .wrapping_add(ch(e, f, g))
+            .wrapping_add(K[i])
+            .wrapping_add(word);
+        let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
+        s = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+    }
+    let [a, b, c, d, e, f, g, h] = s;
+    let t1_without_w3 = h
+        .wrapping_add(big_sigma1(e))
+        .wrapping_add(ch(e, f, g))
+        .wrapping_add(K[3]);
+    let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
+    let round3_a = t1_without_w3.wrapping_add(t2);
+    let round3_e = d.wrapping_add(t1_without_w3);
+    (s, round3_a, round3_e)
+}

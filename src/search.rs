@@ -1,0 +1,393 @@
+//! The nonce-search contract shared by every kernel: jobs, ranges,
+//! solutions and outcomes, and the driver that turns a kernel's candidates
+//! into verified solutions.
+
+use core::ops::ControlFlow;
+
+use crate::arch::scalar;
+use crate::header::{BlockHash, BlockHeader};
+use crate::{Error, Midstate, Target};
+
+/// Everything about one header that does not change with the nonce,
+/// computed once: the midstate of the first 64 bytes, the second block's
+/// first rounds, and the schedule words that do not depend on the nonce.
+///
+/// ```
+/// use sha256d::{BlockHeader, NonceRange, SearchJob, Engine};
+/// # let header = BlockHeader::from_hex(concat!(
+/// #     "0100000000000000000000000000000000000000000000000000000000000000",
+/// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+/// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+/// # ))?;
+/// let job = SearchJob::new(&header, header.bits.to_target()?);
+/// let mut found = [sha256d::Solution::default(); 4];
+/// let range = NonceRange::new(2_083_236_000, 1_000)?;
+/// let outcome = Engine::best().search(&job, range, &mut found);
+/// assert_eq!(outcome.found, 1);
+/// assert_eq!(found[0].nonce, 2_083_236_893);
+/// # Ok::<(), sha256d::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchJob {
+    pub(crate) midstate: [u32; 8],
+    /// Words 0..3 of the second block: Merkle-root tail, time, bits.
+    pub(crate) tail: [u32; 3],
+    pub(crate) target: Target,
+    /// `target.top_u32()`: the early-rejection bound.
+    pub(crate) target_top: u32,
+    pub(crate) pre: Precomputed,
+}
+
+/// Nonce-independent work on the header's second block. The nonce is
+/// message word 3, so rounds 0..=2 and parts of round 3 are fixed, and so
+/// are schedule words 16 and 17.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Precomputed {
+    /// State after rounds 0..=2, in order `a..h`.
+    pub(crate) state3: [u32; 8],
+    /// Round 3's new `a` without the message word: `a4 = round3_a + w3`.
+    pub(crate) round3_a: u32,
+    /// Round 3's new `e` without the message word: `e4 = round3_e + w3`.
+    pub(crate) round3_e: u32,
+    /// Schedule word 16.
+    pub(crate) w16: u32,
+    /// Schedule word 17.
+    pub(crate) w17: u32,
+}
+
+impl SearchJob {
+    /// A job for `header` (its nonce is ignored) and `target`.
+    #[must_use]
+    pub fn new(header: &BlockHeader, target: Target) -> Self {
+        Self::from_parts(header.midstate().state(), &header.tail(), target)
+    }
+
+    /// A job from a midstate of the header's first 64 bytes and its last 16
+    /// bytes (whose nonce, the last four, is ignored).
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] if the midstate does not cover exactly 64
+    /// bytes.
+    pub fn from_midstate(
+        midstate: &Midstate,
+        tail: &[u8; 16],
+        target: Target,
+    ) -> Result<Self, Error> {
+        if midstate.bytes_hashed() != 64 {
+            return Err(Error::InvalidLength {
+                expected: 64,
+                found: midstate.bytes_hashed() as usize,
+            });
+        }
+        Ok(Self::from_parts(midstate.state(), tail, target))
+    }
+
+    fn from_parts(midstate: [u32; 8], tail: &[u8; 16], target: Target) -> Self {
+        let word = |i: usize| u32::from_be_bytes([tail[i], tail[i + 1], tail[i + 2], tail[i + 3]]);
+        let tail = [word(0), word(4), word(8)];
+        let (state3, round3_a, round3_e) = scalar::precompute_rounds(&midstate, &tail);
+        // Words 4..16 of the padded 80-byte message: 0x80, zeros, length 640.
+        let w16 = scalar::small_sigma0(tail[1]).wrapping_add(tail[0]);
+        let w17 = scalar::small_sigma1(640)
+            .wrapping_add(scalar::small_sigma0(tail[2]))
+            .wrapping_add(tail[1]);
+        SearchJob {
+            midstate,
+            tail,
+            target,
+            target_top: target.top_u32(),
+            pre: Precomputed {
+                state3,
+                round3_a,
+                round3_e,
+                w16,
+                w17,
+            },
+        }
+    }
+
+    /// The target this job searches for.
+    #[must_use]
+    pub const fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The header's block hash with `nonce`, computed the plain way (no
+    /// precomputation, no early exit); every candidate a kernel reports is
+    /// checked with it.
+    #[must_use]
+    pub fn hash(&self, nonce: u32) -> BlockHash {
+        let mut block = [0u32; 16];
+        block[..3].copy_from_slice(&self.tail);
+        block[3] = nonce.swap_bytes();
+        block[4] = 0x8000_0000;
+        block[15] = 640;
+        let mut first = self.midstate;
+        scalar::compress_words(&mut first, &block);
+        let mut second = [0u8; 64];
+        second[..32].copy_from_slice(&scalar::store_state(&first));
+        second[32] = 0x80;
+        second[62] = 0x01; // 256 bits
+        let mut state = crate::sha256::IV;
+        scalar::compress(&mut state, &second);
+        BlockHash::from_byte_array(scalar::store_state(&state))
+    }
+}
+
+/// A contiguous range of nonces, `start ..= start + count - 1`, that never
+/// runs past `u32::MAX`. It may be empty, and may cover all 2^32 nonces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NonceRange {
+    start: u32,
+    count: u64,
+}
+
+/// Number of distinct nonces.
+const NONCE_SPACE: u64 = 1 << 32;
+
+impl NonceRange {
+    /// All 2^32 nonces.
+    pub const FULL: NonceRange = NonceRange {
+        start: 0,
+        count: NONCE_SPACE,
+    };
+
+    /// `count` nonces from `start`.
+    ///
+    /// # Errors
+    /// [`Error::NonceRangeOverflow`] if the range would pass `u32::MAX`.
+    pub const fn new(start: u32, count: u64) -> Result<Self, Error> {
+        if count > NONCE_SPACE - start as u64 {
+            return Err(Error::NonceRangeOverflow);
+        }
+        Ok(NonceRange { start, count })
+    }
+
+    /// Nonces `start..=end`; empty when `end < start`.
+    #[must_use]
+    pub const fn inclusive(start: u32, end: u32) -> Self {
+        if end < start {
+            NonceRange { start, count: 0 }
+        } else {
+            NonceRange {
+                start,
+                count: end as u64 - start as u64 + 1,
+            }
+        }
+    }
+
+    /// From `start` to `u32::MAX` inclusive.
+    #[must_use]
+    pub const fn from_start(start: u32) -> Self {
+        NonceRange::inclusive(start, u32::MAX)
+    }
+
+    /// The first nonce (meaningful only when not empty).
+    #[must_use]
+    pub const fn start(&self) -> u32 {
+        self.start
+    }
+
+    /// How many nonces.
+    #[must_use]
+    pub const fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether the range holds no nonce.
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The last nonce, if any.
+    #[must_use]
+    pub const fn last(&self) -> Option<u32> {
+        if self.count == 0 {
+            None
+        } else {
+            Some((self.start as u64 + self.count - 1) as u32)
+        }
+    }
+
+    /// Whether `nonce` lies in the range.
+    #[must_use]
+    pub const fn contains(&self, nonce: u32) -> bool {
+        let offset = (nonce as u64).wrapping_sub(self.start as u64);
+        nonce >= self.start && offset < self.count
+    }
+
+    /// The range from offset `offset` (clamped to the end) on.
+    #[must_use]
+    pub const fn skip(&self, offset: u64) -> Self {
+        let offset = if offset < self.count {
+            offset
+        } else {
+            self.count
+        };
+        // start + offset may be 2^32 only when the result is empty.
+        NonceRange {
+            start: (self.start as u64 + offset) as u32,
+            count: self.count - offset,
+        }
+    }
+
+    /// The first `count` nonces (clamped to the range).
+    #[must_use]
+    pub const fn take(&self, count: u64) -> Self {
+        NonceRange {
+            start: self.start,
+            count: if count < self.count {
+                count
+            } else {
+                self.count
+            },
+        }
+    }
+
+    /// Splits into `parts` consecutive ranges of near-equal size (the first
+    /// ones one larger); `parts` of zero is treated as one.
+    pub fn split(&self, parts: u32) -> impl Iterator<Item = NonceRange> {
+        let parts = u64::from(parts.max(1));
+        let base = self.count / parts;
+        let extra = self.count % parts;
+        let whole = *self;
+        (0..parts).map(move |i| {
+            let offset = i * base + i.min(extra);
+            whole.skip(offset).take(base + u64::from(i < extra))
+        })
+    }
+}
+
+/// A nonce whose header hash meets the target, and that hash.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Solution {
+    /// The winning nonce.
+    pub nonce: u32,
+    /// The header's block hash with that nonce.
+    pub hash: BlockHash,
+}
+
+/// Why a search returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SearchEnd {
+    /// Every nonce in the range was tried.
+    Exhausted,
+    /// A solution was found with no room left to store it. It was not
+    /// stored or counted; [`SearchOutcome::remaining`] starts at it.
+    OutputFull,
+    /// The visitor asked to stop after a solution it accepted.
+    Stopped,
+}
+
+/// What a search did. Solutions are reported in ascending nonce order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SearchOutcome {
+    /// Nonces fully decided: those before [`Self::remaining`].
+    pub tried: u64,
+    /// Solutions reported (stored, or passed to the visitor).
+    pub found: usize,
+    /// Why the search returned.
+    pub end: SearchEnd,
+    /// The part of the range not yet searched; empty when exhausted.
+    /// Searching it continues exactly where this search left off.
+    pub remaining: NonceRange,
+}
+
+/// A batch of candidates from a kernel: nonces whose hash has a top 32-bit
+/// word at most the target's, so that they *may* meet the target.
+///
+/// Kernels reject on the top word only; the driver confirms each candidate
+/// with the full 256-bit comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Candidates {
+    /// The nonce of bit 0 of `mask`.
+    pub(crate) first_nonce: u32,
+    /// Bit `i` set: nonce `first_nonce + i` is a candidate. Never set for a
+    /// nonce outside the scanned range; never zero.
+    pub(crate) mask: u32,
+    /// How many nonces from the scan's start were decided: every candidate
+    /// among them is in `mask`, and the scan resumes after them.
+    pub(crate) scanned: u64,
+}
+
+/// What the driver's visitor wants after a solution.
+pub(crate) enum Visit {
+    /// Keep going.
+    Continue,
+    /// The solution was taken; stop after it.
+    Stop,
+    /// The solution could not be taken; stop before it.
+    NoRoom,
+}
+
+/// Runs a kernel's `scan` over `range`, verifying candidates and reporting
+/// solutions in ascending order.
+///
+/// `scan(job, start, count)` must behave as documented on [`Candidates`]:
+/// examine nonces from `start` (at most `count`, with `count >= 1`) and
+/// return `None` only if none of them is a candidate.
+#[inline]
+pub(crate) fn drive(
+    job: &SearchJob,
+    range: NonceRange,
+    mut scan: impl FnMut(&SearchJob, u32, u64) -> Option<Candidates>,
+    mut visit: impl FnMut(Solution) -> Visit,
+) -> SearchOutcome {
+    let mut offset = 0u64;
+    let mut found = 0usize;
+    let finish = |offset: u64, found: usize, end: SearchEnd| SearchOutcome {
+        tried: offset,
+        found,
+        end,
+        remaining: range.skip(offset),
+    };
+    while offset < range.count {
+        let start = range.skip(offset).start;
+        let Some(batch) = scan(job, start, range.count - offset) else {
+            break;
+        };
+        let mut mask = batch.mask;
+        while mask != 0 {
+            let lane = mask.trailing_zeros();
+            mask &= mask - 1;
+            let nonce = batch.first_nonce.wrapping_add(lane);
+            let hash = job.hash(nonce);
+            if !hash.meets(&job.target) {
+                continue;
+            }
+            // Nonces before this one are decided.
+            let at = u64::from(nonce.wrapping_sub(range.start));
+            match visit(Solution { nonce, hash }) {
+                Visit::Continue => found += 1,
+                Visit::Stop => return finish(at + 1, found + 1, SearchEnd::Stopped),
+                Visit::NoRoom => return finish(at, found, SearchEnd::OutputFull),
+            }
+        }
+        offset += batch.scanned;
+    }
+    finish(range.count, found, SearchEnd::Exhausted)
+}
+
+/// Adapts a slice of solutions to the driver's visitor.
+pub(crate) fn fill(out: &mut [Solution]) -> impl FnMut(Solution) -> Visit + '_ {
+    let mut used = 0;
+    move |solution| match out.get_mut(used) {
+        Some(slot) => {
+            *slot = solution;
+            used += 1;
+            Visit::Continue
+        }
+        None => Visit::NoRoom,
+    }
+}
+
+/// Adapts a public `ControlFlow` visitor to the driver's visitor.
+pub(crate) fn until_break(
+    mut visitor: impl FnMut(Solution) -> ControlFlow<()>,
+) -> impl FnMut(Solution) -> Visit {
+    move |solution| match visitor(solution) {
+        ControlFlow::Continue(()) => Visit::Continue,
+        ControlFlow::Break(()) => Visit::Stop,
+    }
+}

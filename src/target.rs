@@ -1,0 +1,302 @@
+//! Proof-of-work targets: the full 256-bit [`Target`] and its compact
+//! encoding [`CompactTarget`] (a header's `bits` field, "nBits").
+
+use core::cmp::Ordering;
+use core::fmt;
+
+use crate::hex::{decode_array, HexReversed};
+use crate::Error;
+
+/// A 256-bit proof-of-work target. A hash meets it when the hash, read as a
+/// little-endian 256-bit integer, is less than or equal to it.
+///
+/// Stored as 32 little-endian bytes. Bitcoin displays targets big-endian;
+/// [`Target::from_be_hex`] and the [`Display`](fmt::Display) impl use that
+/// order.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Target([u8; 32]);
+
+/// The target of difficulty 1: compact `0x1d00ffff`, `0xffff << 208`.
+const DIFFICULTY_1_MANTISSA: f64 = 65535.0;
+/// 2^208 as a float: the shift of the difficulty-1 mantissa.
+const TWO_POW_208: f64 = f64::from_bits((1023 + 208) << 52);
+/// 2^64 as a float.
+const TWO_POW_64: f64 = f64::from_bits((1023 + 64) << 52);
+
+impl Target {
+    /// Zero: only a hash of all zero bits meets it.
+    pub const ZERO: Target = Target([0; 32]);
+    /// All ones: every hash meets it.
+    pub const MAX: Target = Target([0xff; 32]);
+
+    /// From 32 little-endian bytes (the order in which hashes are compared).
+    #[must_use]
+    pub const fn from_le_bytes(bytes: [u8; 32]) -> Self {
+        Target(bytes)
+    }
+
+    /// The 32 little-endian bytes.
+    #[must_use]
+    pub const fn to_le_bytes(self) -> [u8; 32] {
+        self.0
+    }
+
+    /// From 32 big-endian bytes (most significant first, as displayed).
+    #[must_use]
+    pub fn from_be_bytes(mut bytes: [u8; 32]) -> Self {
+        bytes.reverse();
+        Target(bytes)
+    }
+
+    /// The 32 big-endian bytes.
+    #[must_use]
+    pub fn to_be_bytes(self) -> [u8; 32] {
+        let mut bytes = self.0;
+        bytes.reverse();
+        bytes
+    }
+
+    /// Parses 64 hex digits, most significant first, as Bitcoin displays
+    /// targets (`00000000ffff0000...` for difficulty 1).
+    ///
+    /// # Errors
+    /// Bad hex or a length other than 64 digits.
+    pub fn from_be_hex(hex: &str) -> Result<Self, Error> {
+        Ok(Self::from_be_bytes(decode_array(hex)?))
+    }
+
+    /// The most significant 32 bits. A hash whose own top 32 bits (bytes
+    /// 28..32, little-endian) exceed this cannot meet the target; kernels
+    /// reject on this word before finishing a hash.
+    #[must_use]
+    pub const fn top_u32(&self) -> u32 {
+        u32::from_le_bytes([self.0[28], self.0[29], self.0[30], self.0[31]])
+    }
+
+    /// Whether `hash` (32 bytes in internal order, as SHA-256d produces
+    /// them) read as a little-endian integer is `<=` this target.
+    #[must_use]
+    pub fn is_met_by(&self, hash: &[u8; 32]) -> bool {
+        compare_le(hash, &self.0) != Ordering::Greater
+    }
+
+    /// The target for a pool or network difficulty: difficulty 1 is
+    /// compact `0x1d00ffff`, and the target shrinks in proportion to the
+    /// difficulty (`floor(0xffff * 2^208 / difficulty)`, to `f64`
+    /// precision). Difficulties below about 2.3e-10 give [`Target::MAX`].
+    ///
+    /// ```
+    /// use sha256d::{CompactTarget, Target};
+    /// let one = Target::from_difficulty(1.0)?;
+    /// assert_eq!(one, CompactTarget::from_consensus(0x1d00ffff).to_target()?);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidDifficulty`] unless `difficulty` is finite and > 0.
+    pub fn from_difficulty(difficulty: f64) -> Result<Self, Error> {
+        if !(difficulty.is_finite() && difficulty > 0.0) {
+            return Err(Error::InvalidDifficulty);
+        }
+        let value = DIFFICULTY_1_MANTISSA / difficulty * TWO_POW_208;
+        Ok(Self::from_f64_floor(value))
+    }
+
+    /// The difficulty this target represents (difficulty-1 target divided
+    /// by this one); infinite for [`Target::ZERO`].
+    #[must_use]
+    pub fn difficulty(&self) -> f64 {
+        DIFFICULTY_1_MANTISSA * TWO_POW_208 / self.to_f64()
+    }
+
+    fn to_f64(self) -> f64 {
+        let mut value = 0.0;
+        for limb in self.0.chunks_exact(8).rev() {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(limb);
+            value = value * TWO_POW_64 + u64::from_le_bytes(bytes) as f64;
+        }
+        value
+    }
+
+    /// `floor(value)` for a finite non-negative float, saturating at MAX.
+    fn from_f64_floor(value: f64) -> Self {
+        let bits = value.to_bits();
+        let biased_exponent = ((bits >> 52) & 0x7ff) as i32;
+        if biased_exponent == 0 {
+            // Zero or subnormal: below one.
+            return Target::ZERO;
+        }
+        let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+        // value = mantissa * 2^shift
+        let shift = biased_exponent - 1075;
+        if shift <= -53 {
+            return Target::ZERO;
+        }
+        if shift + 53 > 256 {
+            return Target::MAX;
+        }
+        let mut out = [0u8; 32];
+        if shift < 0 {
+            out[..8].copy_from_slice(&(mantissa >> -shift).to_le_bytes());
+        } else {
+            // Place the 53-bit mantissa at bit `shift`.
+            let wide = (mantissa as u128) << (shift % 8);
+            let first = (shift / 8) as usize;
+            for (i, byte) in wide.to_le_bytes().iter().enumerate() {
+                if first + i < 32 {
+                    out[first + i] = *byte;
+                }
+            }
+        }
+        Target(out)
+    }
+
+    /// The compact encoding, rounding the mantissa down as Bitcoin Core's
+    /// `GetCompact` does (so the round trip target -> compact -> target
+    /// can only lose low bits).
+    #[must_use]
+    pub fn to_compact(&self) -> CompactTarget {
+        let size = match self.0.iter().rposition(|&b| b != 0) {
+            Some(top) => top + 1,
+            None => return CompactTarget(0),
+        };
+        let byte = |i: isize| -> u32 {
+            if i >= 0 {
+                u32::from(self.0[i as usize])
+            } else {
+                0
+            }
+        };
+        let top = size as isize - 1;
+        let mut mantissa = (byte(top) << 16) | (byte(top - 1) << 8) | byte(top - 2);
+        let mut size = size as u32;
+        // The mantissa's top bit is the sign: move a set one out of the way.
+        if mantissa & 0x0080_0000 != 0 {
+            mantissa >>= 8;
+            size += 1;
+        }
+        CompactTarget((size << 24) | mantissa)
+    }
+}
+
+/// Compares two 32-byte little-endian integers.
+fn compare_le(a: &[u8; 32], b: &[u8; 32]) -> Ordering {
+    a.iter().rev().cmp(b.iter().rev())
+}
+
+impl PartialOrd for Target {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Target {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_le(&self.0, &other.0)
+    }
+}
+
+/// Big-endian hex, 64 digits, as Bitcoin displays targets.
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        HexReversed(&self.0).fmt(f)
+    }
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Target({self})")
+    }
+}
+
+/// A compact target: the 32-bit `bits` field of a block header ("nBits").
+///
+/// The top byte is a size in bytes, the low 23 bits a mantissa and bit 23 a
+/// sign: `value = mantissa * 256^(size - 3)`. Any 32-bit value can be held;
+/// [`CompactTarget::to_target`] decides which are valid targets.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CompactTarget(u32);
+
+impl CompactTarget {
+    /// Wraps the raw `bits` value as it appears in a header.
+    #[must_use]
+    pub const fn from_consensus(bits: u32) -> Self {
+        CompactTarget(bits)
+    }
+
+    /// The raw `bits` value.
+    #[must_use]
+    pub const fn to_consensus(self) -> u32 {
+        self.0
+    }
+
+    /// Expands to the full target, with Bitcoin Core's `SetCompact`
+    /// semantics: a mantissa shifted right for sizes below 3, shifted left
+    /// by whole bytes above.
+    ///
+    /// Rejected, as Bitcoin Core rejects them for proof of work:
+    /// - [`Error::CompactNegative`]: sign bit set and a non-zero mantissa
+    ///   (`0x04923456`, `0x01fedcba`);
+    /// - [`Error::CompactOverflow`]: a value wider than 256 bits
+    ///   (`0xff123456`, `0x21010000`);
+    /// - [`Error::CompactZero`]: a value of zero, including mantissas shifted
+    ///   out entirely (`0x00123456`, `0x01003456`) and a negative zero
+    ///   (`0x04800000`).
+    ///
+    /// ```
+    /// use sha256d::{CompactTarget, Error};
+    /// let t = CompactTarget::from_consensus(0x05009234).to_target()?;
+    /// assert_eq!(t.to_le_bytes()[..5], [0, 0, 0x34, 0x92, 0]);
+    /// assert_eq!(CompactTarget::from_consensus(0x04923456).to_target(), Err(Error::CompactNegative));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As listed above.
+    pub fn to_target(self) -> Result<Target, Error> {
+        let size = self.0 >> 24;
+        let mut mantissa = self.0 & 0x007f_ffff;
+        if size <= 3 {
+            mantissa >>= 8 * (3 - size);
+        }
+        if mantissa == 0 {
+            return Err(Error::CompactZero);
+        }
+        if self.0 & 0x0080_0000 != 0 {
+            return Err(Error::CompactNegative);
+        }
+        if size > 34 || (mantissa > 0xff && size > 33) || (mantissa > 0xffff && size > 32) {
+            return Err(Error::CompactOverflow);
+        }
+        let mut out = [0u8; 32];
+        let bytes = mantissa.to_le_bytes();
+        let first = size.saturating_sub(3) as usize;
+        for (i, &byte) in bytes[..3].iter().enumerate() {
+            // Bytes past the 32nd are zero: the overflow check allows them.
+            if let Some(slot) = out.get_mut(first + i) {
+                *slot = byte;
+            }
+        }
+        Ok(Target(out))
+    }
+}
+
+impl From<CompactTarget> for u32 {
+    fn from(bits: CompactTarget) -> u32 {
+        bits.0
+    }
+}
+
+/// `0x` and eight hex digits, as nBits is usually written.
+impl fmt::Display for CompactTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#010x}", self.0)
+    }
+}
+
+impl fmt::Debug for CompactTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CompactTarget({self})")
+    }
+}

@@ -1,0 +1,132 @@
+//! Helpers shared by the integration tests: test vectors, the list of
+//! kernels to check, and reference answers computed the plain way.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Once;
+
+use sha256d::{BlockHeader, Engine, Kernel, NonceRange, SearchJob, Solution, Target};
+
+/// Reads a file from `tests/vectors`. A missing vector fails the test: it is
+/// never a reason to skip.
+pub fn read_vector(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("vectors")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "test vector {} is missing or unreadable: {e}",
+            path.display()
+        )
+    })
+}
+
+/// Parses a `HEIGHT HEADER_HEX` file into (height, header bytes).
+pub fn read_headers(name: &str) -> Vec<(u32, [u8; 80])> {
+    let text = read_vector(name);
+    let headers: Vec<(u32, [u8; 80])> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let (height, hex) = line
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("malformed line in {name}: {line}"));
+            let height = height.parse().expect("height");
+            let bytes: [u8; 80] = sha256d::hex::decode_array(hex.trim()).expect("header hex");
+            (height, bytes)
+        })
+        .collect();
+    assert!(!headers.is_empty(), "{name} holds no headers");
+    headers
+}
+
+/// One engine per kernel this CPU runs (scalar first). Kernels the CPU
+/// lacks are skipped, and said so once per test binary.
+pub fn engines() -> Vec<Engine> {
+    static REPORT: Once = Once::new();
+    REPORT.call_once(|| {
+        for kernel in Kernel::ALL {
+            match Engine::new(kernel) {
+                Ok(_) => eprintln!("kernel {kernel}: tested"),
+                Err(e) => eprintln!("kernel {kernel}: SKIPPED ({e})"),
+            }
+        }
+    });
+    let engines: Vec<Engine> = Kernel::ALL
+        .into_iter()
+        .filter_map(|k| Engine::new(k).ok())
+        .collect();
+    assert_eq!(
+        engines[0].kernel(),
+        Kernel::Scalar,
+        "scalar must always run"
+    );
+    engines
+}
+
+/// Every solution in `range`, found by hashing each full 80-byte header
+/// with the one-shot `sha256d` and comparing with `Target::is_met_by`:
+/// nothing shared with the kernels but the compression function.
+pub fn reference_solutions(header: &[u8; 80], target: &Target, range: NonceRange) -> Vec<Solution> {
+    let mut bytes = *header;
+    let mut out = Vec::new();
+    let Some(last) = range.last() else {
+        return out;
+    };
+    for nonce in range.start()..=last {
+        bytes[76..].copy_from_slice(&nonce.to_le_bytes());
+        let hash = sha256d::sha256d(&bytes);
+        if target.is_met_by(&hash) {
+            out.push(Solution {
+                nonce,
+                hash: sha256d::BlockHash::from_byte_array(hash),
+            });
+        }
+    }
+    out
+}
+
+/// Runs `engine` over the whole range, collecting every solution.
+pub fn search_all(engine: &Engine, job: &SearchJob, range: NonceRange) -> Vec<Solution> {
+    let mut out = Vec::new();
+    let outcome = engine.search_with(job, range, |s| {
+        out.push(s);
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(outcome.tried, range.count(), "{}: tried", engine.kernel());
+    assert_eq!(outcome.found, out.len(), "{}: found", engine.kernel());
+    assert!(
+        outcome.remaining.is_empty(),
+        "{}: remaining",
+        engine.kernel()
+    );
+    out
+}
+
+/// Asserts that every available kernel finds exactly `expected` in `range`.
+pub fn assert_all_kernels_find(
+    header: &[u8; 80],
+    target: Target,
+    range: NonceRange,
+    expected: &[Solution],
+) {
+    let job = SearchJob::new(&BlockHeader::from_bytes(header), target);
+    for engine in engines() {
+        let found = search_all(&engine, &job, range);
+        assert_eq!(
+            found,
+            expected,
+            "kernel {} differs from the reference on range {range:?}, target {target}",
+            engine.kernel()
+        );
+    }
+}
+
+/// The hash of `header` with `nonce`, as a little-endian target: the
+/// hardest target that nonce still meets.
+pub fn target_equal_to_hash(header: &[u8; 80], nonce: u32) -> Target {
+    let mut bytes = *header;
+    bytes[76..].copy_from_slice(&nonce.to_le_bytes());
+    Target::from_le_bytes(sha256d::sha256d(&bytes))
+}
