@@ -81,20 +81,33 @@ fn expand(w: &mut [u32; 64], i: usize) {
         .wrapping_add(w[i - 16]);
 }
 
-/// Runs rounds `from..to` on `s`, expanding the schedule as it goes.
-///
-/// Always inlined with literal bounds, so the loop unrolls fully and the
-/// constant words of padded blocks fold into the round constants.
+/// One round with its schedule word; `i` is always a literal, so the
+/// `i >= 16` test and every index fold away.
 #[inline(always)]
-fn rounds(s: &mut [u32; 8], w: &mut [u32; 64], from: usize, to: usize) {
-    let mut i = from;
-    while i < to {
-        if i >= 16 {
-            expand(w, i);
-        }
-        round(s, i, K[i].wrapping_add(w[i]));
-        i += 1;
+fn step(s: &mut [u32; 8], w: &mut [u32; 64], i: usize) {
+    if i >= 16 {
+        expand(w, i);
     }
+    round(s, i, K[i].wrapping_add(w[i]));
+}
+
+/// Runs the listed rounds, written out one by one: a loop over them is not
+/// reliably unrolled by the compiler, and the unrolled form lets constant
+/// padding words fold into the round constants.
+macro_rules! rounds {
+    ($s:expr, $w:expr; $($i:literal)+) => {
+        $( step($s, $w, $i); )+
+    };
+}
+
+/// All 64 rounds.
+macro_rules! all_rounds {
+    ($s:expr, $w:expr) => {
+        rounds!($s, $w; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+        rounds!($s, $w; 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+        rounds!($s, $w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
+        rounds!($s, $w; 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63);
+    };
 }
 
 /// Loads a 64-byte block as sixteen big-endian words.
@@ -123,7 +136,7 @@ pub(crate) fn compress_words(state: &mut [u32; 8], block: &[u32; 16]) {
     let mut w = [0u32; 64];
     w[..16].copy_from_slice(block);
     let mut s = *state;
-    rounds(&mut s, &mut w, 0, 64);
+    all_rounds!(&mut s, &mut w);
     for (h, v) in state.iter_mut().zip(s) {
         *h = h.wrapping_add(v);
     }
@@ -146,7 +159,7 @@ fn hash_digest(digest: &[u32; 8]) -> [u32; 8] {
     w[..8].copy_from_slice(digest);
     w[8..16].copy_from_slice(&SECOND_HASH_PADDING);
     let mut s = IV;
-    rounds(&mut s, &mut w, 0, 64);
+    all_rounds!(&mut s, &mut w);
     let mut out = IV;
     for (h, v) in out.iter_mut().zip(s) {
         *h = h.wrapping_add(v);
@@ -160,7 +173,9 @@ fn hash_digest(digest: &[u32; 8]) -> [u32; 8] {
 /// it alone rejects almost every nonce. The first hash starts after the
 /// nonce-independent rounds 0..=3 stored in the job; the second stops after
 /// round 60, because rounds 61..=63 only move that round's `e` into `h`.
-#[inline(always)]
+/// Not inlined: inlined into a loop over nonces, the compiler vectorizes
+/// that loop with SSE2 and spills most of it to the stack.
+#[inline(never)]
 pub(crate) fn last_state_word(job: &SearchJob, nonce: u32) -> u32 {
     let pre = &job.pre;
     let w3 = nonce.swap_bytes();
@@ -170,8 +185,6 @@ pub(crate) fn last_state_word(job: &SearchJob, nonce: u32) -> u32 {
     w[3] = w3;
     w[4] = 0x8000_0000;
     w[15] = 640;
-    w[16] = pre.w16;
-    w[17] = pre.w17;
 
     // State at the start of round 4, placed in the slots round 4 expects.
     let [a, b, c, _, e, f, g, _] = pre.state3;
@@ -184,11 +197,15 @@ pub(crate) fn last_state_word(job: &SearchJob, nonce: u32) -> u32 {
     s[slot(5, 4)] = e;
     s[slot(6, 4)] = f;
     s[slot(7, 4)] = g;
-    rounds(&mut s, &mut w, 4, 16);
+    rounds!(&mut s, &mut w; 4 5 6 7 8 9 10 11 12 13 14 15);
     // w16 and w17 are precomputed: skip their expansion.
+    w[16] = pre.w16;
+    w[17] = pre.w17;
     round(&mut s, 16, K[16].wrapping_add(w[16]));
     round(&mut s, 17, K[17].wrapping_add(w[17]));
-    rounds(&mut s, &mut w, 18, 64);
+    rounds!(&mut s, &mut w; 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    rounds!(&mut s, &mut w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
+    rounds!(&mut s, &mut w; 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63);
     let mut digest = job.midstate;
     for (h, v) in digest.iter_mut().zip(s) {
         *h = h.wrapping_add(v);
@@ -198,7 +215,10 @@ pub(crate) fn last_state_word(job: &SearchJob, nonce: u32) -> u32 {
     w[..8].copy_from_slice(&digest);
     w[8..16].copy_from_slice(&SECOND_HASH_PADDING);
     let mut s = IV;
-    rounds(&mut s, &mut w, 0, 61);
+    rounds!(&mut s, &mut w; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+    rounds!(&mut s, &mut w; 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    rounds!(&mut s, &mut w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
+    rounds!(&mut s, &mut w; 48 49 50 51 52 53 54 55 56 57 58 59 60);
     IV[7].wrapping_add(s[slot(4, 61)])
 }
 
