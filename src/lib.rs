@@ -50,3 +50,8 @@ pub use header::{BlockHash, BlockHeader, HEADER_LEN};
 pub use search::{NonceRange, SearchEnd, SearchJob, SearchOutcome, Solution};
 pub use sha256::{sha256, sha256d, Midstate, Sha256};
 pub use target::{CompactTarget, Target};
+
+/// Compiles and runs the README's examples as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
