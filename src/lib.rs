@@ -8,6 +8,8 @@
 //! - Mining: a [`SearchJob`] holds everything about a header that does not
 //!   change with the nonce; an [`Engine`] runs one [`Kernel`] over a
 //!   [`NonceRange`] and reports every [`Solution`].
+//! - Merkle trees: roots (with Bitcoin Core's CVE-2012-2459 mutation flag)
+//!   and branches in [`merkle`], hashed a level at a time by the engine.
 //!
 //! The crate is `no_std` and never allocates; the `std` feature (on by
 //! default) adds `std::error::Error` for [`Error`].
@@ -40,6 +42,7 @@ mod engine;
 mod error;
 mod header;
 pub mod hex;
+pub mod merkle;
 mod search;
 mod sha256;
 mod target;
