@@ -8,6 +8,8 @@
 //! - Mining: a [`SearchJob`] holds everything about a header that does not
 //!   change with the nonce; an [`Engine`] runs one [`Kernel`] over a
 //!   [`NonceRange`] and reports every [`Solution`].
+//! - With the `std` feature, [`parallel`] runs one search on several
+//!   threads.
 //! - Merkle trees: roots (with Bitcoin Core's CVE-2012-2459 mutation flag)
 //!   and branches in [`merkle`], hashed a level at a time by the engine.
 //!
@@ -43,6 +45,8 @@ mod error;
 mod header;
 pub mod hex;
 pub mod merkle;
+#[cfg(feature = "std")]
+pub mod parallel;
 mod search;
 mod sha256;
 mod target;
