@@ -6,6 +6,8 @@ use core::ops::ControlFlow;
 use core::str::FromStr;
 use core::sync::atomic::{AtomicU8, Ordering};
 
+#[cfg(target_arch = "aarch64")]
+use crate::arch::aarch64;
 use crate::arch::scalar;
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 use crate::arch::x86;
@@ -24,14 +26,25 @@ pub enum Kernel {
     Avx2,
     /// x86 SHA extensions (SHA-NI), several independent nonces interleaved.
     ShaNi,
+    /// AArch64 NEON (Advanced SIMD), four nonces per step.
+    Neon,
+    /// ARMv8 SHA-2 crypto extension, several independent nonces interleaved.
+    ArmSha2,
 }
 
 impl Kernel {
     /// Every kernel this version of the crate knows, fastest last.
-    pub const ALL: [Kernel; 4] = [Kernel::Scalar, Kernel::Sse41, Kernel::Avx2, Kernel::ShaNi];
+    pub const ALL: [Kernel; 6] = [
+        Kernel::Scalar,
+        Kernel::Sse41,
+        Kernel::Avx2,
+        Kernel::ShaNi,
+        Kernel::Neon,
+        Kernel::ArmSha2,
+    ];
 
     /// The kernel's short name, as accepted by [`Kernel::from_name`]:
-    /// `scalar`, `sse41`, `avx2`, `sha-ni`.
+    /// `scalar`, `sse41`, `avx2`, `sha-ni`, `neon`, `arm-sha2`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -39,6 +52,8 @@ impl Kernel {
             Kernel::Sse41 => "sse41",
             Kernel::Avx2 => "avx2",
             Kernel::ShaNi => "sha-ni",
+            Kernel::Neon => "neon",
+            Kernel::ArmSha2 => "arm-sha2",
         }
     }
 
@@ -117,6 +132,8 @@ enum Backend {
     Avx2(x86::avx2::Avx2),
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     ShaNi(x86::sha_ni::ShaNi),
+    #[cfg(target_arch = "aarch64")]
+    ArmSha2(aarch64::sha2::ArmSha2),
 }
 
 impl Backend {
@@ -130,6 +147,8 @@ impl Backend {
             Kernel::Avx2 => x86::avx2::Avx2::detect().map(Backend::Avx2),
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Kernel::ShaNi => x86::sha_ni::ShaNi::detect().map(Backend::ShaNi),
+            #[cfg(target_arch = "aarch64")]
+            Kernel::ArmSha2 => aarch64::sha2::ArmSha2::detect().map(Backend::ArmSha2),
             #[allow(unreachable_patterns)]
             _ => None,
         }
@@ -144,6 +163,8 @@ impl Backend {
             Backend::Avx2(_) => Kernel::Avx2,
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(_) => Kernel::ShaNi,
+            #[cfg(target_arch = "aarch64")]
+            Backend::ArmSha2(_) => Kernel::ArmSha2,
         }
     }
 
@@ -157,6 +178,8 @@ impl Backend {
             Backend::Avx2(k) => k.scan(job, start, count),
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(k) => k.scan(job, start, count),
+            #[cfg(target_arch = "aarch64")]
+            Backend::ArmSha2(k) => k.scan(job, start, count),
         }
     }
 
@@ -169,6 +192,8 @@ impl Backend {
             Backend::Avx2(k) => k.sha256d_64_batch(inputs, outputs),
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(k) => k.sha256d_64_batch(inputs, outputs),
+            #[cfg(target_arch = "aarch64")]
+            Backend::ArmSha2(k) => k.sha256d_64_batch(inputs, outputs),
         }
     }
 }

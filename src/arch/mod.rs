@@ -15,3 +15,6 @@ pub(crate) mod scalar;
 
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 pub(crate) mod x86;
+
+#[cfg(target_arch = "aarch64")]
+pub(crate) mod aarch64;
