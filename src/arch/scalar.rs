@@ -11,12 +11,15 @@ use crate::sha256::{IV, K};
 
 #[inline(always)]
 pub(crate) const fn big_sigma0(x: u32) -> u32 {
-    x.rotate_right(2) ^ x.rotate_right(13) ^ x.rotate_right(22)
+    // rotr 2 ^ rotr 13 ^ rotr 22, nested so that without BMI2's
+    // three-operand rotate it needs one register copy instead of three.
+    (((x.rotate_right(9) ^ x).rotate_right(11)) ^ x).rotate_right(2)
 }
 
 #[inline(always)]
 pub(crate) const fn big_sigma1(x: u32) -> u32 {
-    x.rotate_right(6) ^ x.rotate_right(11) ^ x.rotate_right(25)
+    // rotr 6 ^ rotr 11 ^ rotr 25, nested as in `big_sigma0`.
+    (((x.rotate_right(14) ^ x).rotate_right(5)) ^ x).rotate_right(6)
 }
 
 #[inline(always)]
@@ -48,14 +51,13 @@ const fn slot(role: usize, round: usize) -> usize {
 }
 
 /// One SHA-256 round; `kw` is `K[round] + W[round]`.
+///
+/// `b_xor_c` carries `b ^ c` between rounds: this round's `a ^ b` is the
+/// next round's `b ^ c`, so `maj` costs two operations instead of four.
 #[inline(always)]
-fn round(s: &mut [u32; 8], round: usize, kw: u32) {
-    let [a, b, c, d] = [
-        slot(0, round),
-        slot(1, round),
-        slot(2, round),
-        slot(3, round),
-    ];
+fn round(s: &mut [u32; 8], round: usize, kw: u32, b_xor_c: &mut u32) {
+    // `c` enters only through `b_xor_c`.
+    let [a, b, d] = [slot(0, round), slot(1, round), slot(3, round)];
     let [e, f, g, h] = [
         slot(4, round),
         slot(5, round),
@@ -66,7 +68,10 @@ fn round(s: &mut [u32; 8], round: usize, kw: u32) {
         .wrapping_add(big_sigma1(s[e]))
         .wrapping_add(ch(s[e], s[f], s[g]))
         .wrapping_add(kw);
-    let t2 = big_sigma0(s[a]).wrapping_add(maj(s[a], s[b], s[c]));
+    let a_xor_b = s[a] ^ s[b];
+    let majority = s[b] ^ (a_xor_b & *b_xor_c);
+    *b_xor_c = a_xor_b;
+    let t2 = big_sigma0(s[a]).wrapping_add(majority);
     s[d] = s[d].wrapping_add(t1);
     // The slot of `h` becomes the new `a`.
     s[h] = t1.wrapping_add(t2);
@@ -84,20 +89,23 @@ fn expand(w: &mut [u32; 64], i: usize) {
 /// One round with its schedule word; `i` is always a literal, so the
 /// `i >= 16` test and every index fold away.
 #[inline(always)]
-fn step(s: &mut [u32; 8], w: &mut [u32; 64], i: usize) {
+fn step(s: &mut [u32; 8], w: &mut [u32; 64], i: usize, b_xor_c: &mut u32) {
     if i >= 16 {
         expand(w, i);
     }
-    round(s, i, K[i].wrapping_add(w[i]));
+    round(s, i, K[i].wrapping_add(w[i]), b_xor_c);
 }
 
 /// Runs the listed rounds, written out one by one: a loop over them is not
 /// reliably unrolled by the compiler, and the unrolled form lets constant
 /// padding words fold into the round constants.
 macro_rules! rounds {
-    ($s:expr, $w:expr; $($i:literal)+) => {
-        $( step($s, $w, $i); )+
-    };
+    ($s:expr, $w:expr; $first:literal $($i:literal)*) => {{
+        let s: &mut [u32; 8] = $s;
+        let mut b_xor_c = s[slot(1, $first)] ^ s[slot(2, $first)];
+        step(s, $w, $first, &mut b_xor_c);
+        $( step(s, $w, $i, &mut b_xor_c); )*
+    }};
 }
 
 /// All 64 rounds.
@@ -201,8 +209,9 @@ pub(crate) fn last_state_word(job: &SearchJob, nonce: u32) -> u32 {
     // w16 and w17 are precomputed: skip their expansion.
     w[16] = pre.w16;
     w[17] = pre.w17;
-    round(&mut s, 16, K[16].wrapping_add(w[16]));
-    round(&mut s, 17, K[17].wrapping_add(w[17]));
+    let mut b_xor_c = s[slot(1, 16)] ^ s[slot(2, 16)];
+    round(&mut s, 16, K[16].wrapping_add(w[16]), &mut b_xor_c);
+    round(&mut s, 17, K[17].wrapping_add(w[17]), &mut b_xor_c);
     rounds!(&mut s, &mut w; 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
     rounds!(&mut s, &mut w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
     rounds!(&mut s, &mut w; 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63);
