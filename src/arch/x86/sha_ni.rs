@@ -30,10 +30,10 @@ use crate::sha256::{IV, K};
 
 /// Nonces hashed side by side by `scan` (2, 3 and 4 were measured; see
 /// the crate's benchmarks).
-const SCAN_STREAMS: usize = 4;
+const SCAN_STREAMS: usize = 2;
 
 /// Inputs hashed side by side by `sha256d_64_batch`.
-const BATCH_STREAMS: usize = 4;
+const BATCH_STREAMS: usize = 2;
 
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
