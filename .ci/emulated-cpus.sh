@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Kernel dispatch on x86-64 CPUs we do not have. QEMU user mode emulates a
+# CPU model and raises SIGILL on any instruction the model lacks, so the test
+# binaries, built once for the baseline x86-64 target, run under:
+#
+#   qemu64   no SSE4.1          -> scalar
+#   Nehalem  SSE4.1, no AVX     -> sse41
+#   Haswell  AVX2, no SHA-NI    -> avx2
+#
+# and natively, where the expected kernels follow /proc/cpuinfo. (QEMU's
+# emulator has no SHA-NI, so sha-ni runs natively only.) For each run the
+# dispatch tests check the chosen kernel and the exact set of available
+# kernels (everything else must be refused with Error::KernelUnavailable),
+# and the equivalence suites compare every available kernel with scalar.
+# A probe that executes one unchecked instruction of each set must die with
+# SIGILL exactly where the model lacks the set: proof that the emulator
+# really enforces the model.
+# The full suites run under emulation too: they take seconds there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n=== %s ===\n' "$*"; }
+
+if [ "$(uname -m)" != x86_64 ]; then
+    echo "emulated x86-64 CPUs: skipped, host is $(uname -m)"
+    exit 0
+fi
+
+QEMU=qemu-x86_64-static
+if ! command -v "$QEMU" >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        section "installing qemu-user-static"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static
+    else
+        echo "error: $QEMU not found; install it (Debian: apt-get install qemu-user-static)" >&2
+        exit 1
+    fi
+fi
+"$QEMU" --version | head -n1
+
+section "building test binaries"
+# Baseline x86-64 code only: flags such as target-cpu=native would make the
+# binaries themselves fault on the older models.
+if [[ "${RUSTFLAGS:-}" == *target-cpu* || "${RUSTFLAGS:-}" == *target-feature* ]]; then
+    echo "error: RUSTFLAGS=$RUSTFLAGS would not run on every emulated CPU" >&2
+    exit 1
+fi
+mapfile -t binaries < <(
+    cargo test --no-run --message-format=json --lib --tests |
+        python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        msg = json.loads(line)
+    except ValueError:
+        continue
+    if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg["profile"]["test"]:
+        print(msg["target"]["name"] + " " + msg["executable"])
+'
+)
+dispatch=""
+for entry in "${binaries[@]}"; do
+    [ "${entry%% *}" = dispatch ] && dispatch=${entry#* }
+done
+if [ -z "$dispatch" ] || [ "${#binaries[@]}" -lt 3 ]; then
+    echo "error: test binaries not found (got: ${binaries[*]:-none})" >&2
+    exit 1
+fi
+printf 'test binary: %s\n' "${binaries[@]%% *}"
+
+# Runs a command; exit status 132 (128 + SIGILL) is reported as such.
+run() {
+    local status=0
+    "$@" || status=$?
+    if [ "$status" = 132 ]; then
+        echo "FAILED: SIGILL (illegal instruction) from: $*" >&2
+    fi
+    return "$status"
+}
+
+# check MODEL EXPECTED_KERNELS: the whole suite, then the SIGILL probes.
+# MODEL "native" runs without the emulator.
+check() {
+    local model=$1 kernels=$2 best=${2##*,}
+    local runner=("$QEMU" -cpu "$model")
+    [ "$model" = native ] && runner=()
+    section "CPU model $model: expected kernels $kernels, best $best"
+    for entry in "${binaries[@]}"; do
+        local name=${entry%% *} exe=${entry#* }
+        echo "--- $model: $name"
+        SHA256D_EXPECT_KERNEL=$best SHA256D_EXPECT_AVAILABLE=$kernels \
+            run "${runner[@]}" "$exe" --quiet
+    done
+    # Say what the library chose, in the library's own words.
+    SHA256D_EXPECT_KERNEL=$best SHA256D_EXPECT_AVAILABLE=$kernels \
+        run "${runner[@]}" "$dispatch" --exact best_is_the_most_capable_available_kernel \
+        --nocapture --quiet 2>&1 | grep 'best:' | sed "s/^/$model: /"
+
+    for set in sse41 avx2 sha-ni; do
+        local status=0
+        SHA256D_PROBE=$set "${runner[@]}" "$dispatch" --ignored --exact probe_instruction_set \
+            --quiet >/dev/null 2>&1 || status=$?
+        if [[ ",$kernels," == *",$set,"* ]]; then
+            if [ "$status" != 0 ]; then
+                echo "FAILED: $model should run $set instructions, probe exited $status" >&2
+                return 1
+            fi
+            echo "$model: $set instruction ran"
+        else
+            if [ "$status" != 132 ]; then
+                echo "FAILED: $model lacks $set, yet the probe exited $status, not SIGILL" >&2
+                return 1
+            fi
+            echo "$model: $set instruction raised SIGILL, as it must"
+        fi
+    done
+}
+
+native="scalar"
+cpu_flags=$(grep -m1 '^flags' /proc/cpuinfo)
+has() { [[ " $cpu_flags " == *" $1 "* ]]; }
+has sse4_1 && native+=",sse41"
+has avx && has avx2 && native+=",avx2"
+has sha_ni && has sse4_1 && native+=",sha-ni"
+echo "native CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+
+check native "$native"
+check qemu64 scalar
+check Nehalem scalar,sse41
+check Haswell scalar,sse41,avx2
+
+section "emulated CPUs: every model chose the kernel it allows; no SIGILL"

@@ -1,0 +1,21 @@
+//! Helpers shared by the fuzz targets.
+
+use std::sync::OnceLock;
+
+use sha256d::{Engine, Kernel};
+
+/// One engine per kernel this CPU runs, scalar first. Printed once per
+/// process, so that a run's log says which kernels it compared.
+pub fn engines() -> &'static [Engine] {
+    static ENGINES: OnceLock<Vec<Engine>> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let engines: Vec<Engine> = Kernel::ALL
+            .into_iter()
+            .filter_map(|k| Engine::new(k).ok())
+            .collect();
+        assert_eq!(engines.first().map(Engine::kernel), Some(Kernel::Scalar));
+        let names: Vec<&str> = engines.iter().map(|e| e.kernel().name()).collect();
+        eprintln!("kernels compared with scalar: {}", names.join(", "));
+        engines
+    })
+}

@@ -1,0 +1,145 @@
+//! Run-time kernel choice. `.ci/emulated-cpus.sh` runs this binary natively
+//! and under emulated CPU models, and says through environment variables
+//! what each CPU must get:
+//!
+//! - `SHA256D_EXPECT_KERNEL`: the kernel `Engine::best` must choose;
+//! - `SHA256D_EXPECT_AVAILABLE`: comma-separated names of exactly the
+//!   kernels that must be available; every other one must be refused with
+//!   `Error::KernelUnavailable`;
+//! - `SHA256D_PROBE`: the instruction set the ignored probe test executes
+//!   without asking the CPU first (the script expects it to die with SIGILL
+//!   on a model without that set, which shows the emulator enforces it).
+//!
+//! Without the variables, the tests check what holds on any CPU.
+
+use sha256d::{Engine, Error, Kernel};
+
+/// The kernels named in `var`, or `None` when it is unset.
+fn kernels_from_env(var: &str) -> Option<Vec<Kernel>> {
+    let value = std::env::var(var).ok()?;
+    Some(
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(|name| Kernel::from_name(name).unwrap_or_else(|e| panic!("{var}: {name:?}: {e}")))
+            .collect(),
+    )
+}
+
+#[test]
+fn best_is_the_most_capable_available_kernel() {
+    let available: Vec<Kernel> = Kernel::available().collect();
+    assert_eq!(available.first(), Some(&Kernel::Scalar));
+    let best = Engine::best().kernel();
+    assert_eq!(Some(&best), available.last(), "available: {available:?}");
+    assert_eq!(Kernel::best(), best);
+    // Cached after the first call: the same answer again.
+    assert_eq!(Engine::best().kernel(), best);
+    eprintln!("available kernels: {available:?}; best: {best}");
+}
+
+#[test]
+fn best_is_the_pinned_kernel() {
+    let Some(expected) = kernels_from_env("SHA256D_EXPECT_KERNEL") else {
+        eprintln!("SHA256D_EXPECT_KERNEL is unset: did not check a pinned kernel");
+        return;
+    };
+    assert_eq!(expected.len(), 1, "SHA256D_EXPECT_KERNEL names one kernel");
+    let best = Engine::best().kernel();
+    eprintln!("best kernel: {best}, expected: {}", expected[0]);
+    assert_eq!(best, expected[0]);
+}
+
+#[test]
+fn exactly_the_pinned_kernels_are_available() {
+    let Some(expected) = kernels_from_env("SHA256D_EXPECT_AVAILABLE") else {
+        eprintln!("SHA256D_EXPECT_AVAILABLE is unset: did not check a pinned set");
+        return;
+    };
+    for kernel in Kernel::ALL {
+        let result = Engine::new(kernel).map(|engine| engine.kernel());
+        if expected.contains(&kernel) {
+            assert_eq!(result, Ok(kernel), "kernel {kernel} must be available");
+        } else {
+            assert_eq!(
+                result,
+                Err(Error::KernelUnavailable(kernel)),
+                "kernel {kernel} must be refused as unavailable"
+            );
+            assert!(!kernel.is_available());
+        }
+    }
+}
+
+#[test]
+fn forcing_each_kernel_gives_that_kernel_or_unavailable() {
+    for kernel in Kernel::ALL {
+        match Engine::new(kernel) {
+            Ok(engine) => assert_eq!(engine.kernel(), kernel),
+            Err(e) => assert_eq!(e, Error::KernelUnavailable(kernel), "{kernel}"),
+        }
+        // Asking twice gives the same answer (the self-test verdict is cached).
+        assert_eq!(
+            Engine::new(kernel).map(|e| e.kernel()),
+            Engine::new(kernel).map(|e| e.kernel())
+        );
+    }
+}
+
+/// Executes one instruction of the set named by `SHA256D_PROBE` without
+/// checking that the CPU has it. Run only by `.ci/emulated-cpus.sh`, which
+/// expects SIGILL on CPU models without the set.
+#[test]
+#[ignore = "executes unchecked instructions; run by .ci/emulated-cpus.sh"]
+#[cfg(target_arch = "x86_64")]
+fn probe_instruction_set() {
+    let name = std::env::var("SHA256D_PROBE").expect("SHA256D_PROBE names an instruction set");
+    let kernel = Kernel::from_name(&name).expect("SHA256D_PROBE is a kernel name");
+    let value = std::hint::black_box(0x0123_4567_89ab_cdef_u64);
+    let (lo, hi) = (value as u32, (value >> 32) as u32);
+    let lanes = |a: u32, b: u32| u64::from(a) | (u64::from(b) << 32);
+    // SAFETY: deliberately none: the point is to execute the instruction
+    // unchecked, so that a CPU without it raises SIGILL.
+    match kernel {
+        Kernel::Scalar => {}
+        Kernel::Sse41 => assert_eq!(
+            unsafe { probe::sse41(value) },
+            lanes(lo.wrapping_mul(lo), hi.wrapping_mul(hi))
+        ),
+        Kernel::Avx2 => assert_eq!(
+            unsafe { probe::avx2(value) },
+            lanes(lo.wrapping_add(lo), hi.wrapping_add(hi))
+        ),
+        // Two SHA-256 rounds change the state.
+        Kernel::ShaNi => assert_ne!(unsafe { probe::sha_ni(value) }, value),
+        other => panic!("no probe for {other}"),
+    }
+    eprintln!("executed a {kernel} instruction");
+}
+
+#[cfg(target_arch = "x86_64")]
+mod probe {
+    use core::arch::x86_64::*;
+
+    /// `pmulld` (SSE4.1).
+    #[target_feature(enable = "sse4.1")]
+    pub unsafe fn sse41(x: u64) -> u64 {
+        let v = _mm_set1_epi64x(x as i64);
+        _mm_cvtsi128_si64(_mm_mullo_epi32(v, v)) as u64
+    }
+
+    /// `vpaddd` on 256-bit registers (AVX2).
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn avx2(x: u64) -> u64 {
+        let v = _mm256_set1_epi64x(x as i64);
+        _mm256_extract_epi64::<3>(_mm256_add_epi32(v, v)) as u64
+    }
+
+    /// `sha256rnds2` (SHA extensions).
+    #[target_feature(enable = "sha,sse2")]
+    pub unsafe fn sha_ni(x: u64) -> u64 {
+        let v = _mm_set1_epi64x(x as i64);
+        _mm_cvtsi128_si64(_mm_sha256rnds2_epu32(v, v, v)) as u64
+    }
+}
