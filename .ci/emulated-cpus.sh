@@ -47,7 +47,7 @@ if [[ "${RUSTFLAGS:-}" == *target-cpu* || "${RUSTFLAGS:-}" == *target-feature* ]
     exit 1
 fi
 mapfile -t binaries < <(
-    cargo test --no-run --message-format=json --lib --tests |
+    cargo test --no-run --message-format=json |
         python3 -c '
 import json, sys
 for line in sys.stdin:
@@ -88,6 +88,12 @@ check() {
     section "CPU model $model: expected kernels $kernels, best $best"
     for entry in "${binaries[@]}"; do
         local name=${entry%% *} exe=${entry#* }
+        # The miner CLI tests run the example as a child process, which the
+        # user-mode emulator does not follow: they would only test the host.
+        if [ "$name" = miner_cli ] && [ "$model" != native ]; then
+            echo "--- $model: $name skipped (its child processes run natively)"
+            continue
+        fi
         echo "--- $model: $name"
         SHA256D_EXPECT_KERNEL=$best SHA256D_EXPECT_AVAILABLE=$kernels \
             run "${runner[@]}" "$exe" --quiet
@@ -99,8 +105,13 @@ check() {
 
     for set in sse41 avx2 sha-ni; do
         local status=0
-        SHA256D_PROBE=$set "${runner[@]}" "$dispatch" --ignored --exact probe_instruction_set \
-            --quiet >/dev/null 2>&1 || status=$?
+        # In a subshell whose stderr is dropped, so that the shell's own
+        # "Illegal instruction" notice does not look like a failure.
+        (
+            SHA256D_PROBE=$set "${runner[@]}" "$dispatch" --ignored --exact \
+                probe_instruction_set --quiet >/dev/null 2>&1
+            exit $?
+        ) 2>/dev/null || status=$?
         if [[ ",$kernels," == *",$set,"* ]]; then
             if [ "$status" != 0 ]; then
                 echo "FAILED: $model should run $set instructions, probe exited $status" >&2

@@ -34,7 +34,11 @@ fn check_text(text: &str) {
     // Raw hex into buffers of the right and of a wrong size.
     let mut buf = vec![0u8; text.len() / 2];
     let decoded = hex::decode_to_slice(text, &mut buf);
-    assert_eq!(decoded.is_ok(), is_hex && text.len() % 2 == 0, "{text:?}");
+    assert_eq!(
+        decoded.is_ok(),
+        is_hex && text.len().is_multiple_of(2),
+        "{text:?}"
+    );
     if decoded.is_ok() {
         assert_eq!(hex::Hex(&buf).to_string(), lower);
     }
@@ -91,7 +95,10 @@ fuzz_target!(|data: &[u8]| {
             }
         ),
     }
-    assert_eq!(Midstate::from_blocks(data).is_ok(), data.len() % 64 == 0);
+    assert_eq!(
+        Midstate::from_blocks(data).is_ok(),
+        data.len().is_multiple_of(64)
+    );
 
     let mut numbers = Numbers(data);
     let bits = numbers.u32();
@@ -153,6 +160,6 @@ fuzz_target!(|data: &[u8]| {
     let bytes_hashed = numbers.u64();
     assert_eq!(
         Midstate::from_state(state, bytes_hashed).is_ok(),
-        bytes_hashed % 64 == 0
+        bytes_hashed.is_multiple_of(64)
     );
 });
