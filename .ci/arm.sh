@@ -16,6 +16,11 @@ cd "$(dirname "$0")/.."
 
 section() { printf '\n=== %s ===\n' "$*"; }
 
+if [ "$(uname -m)" != x86_64 ] || ! command -v dpkg >/dev/null; then
+    echo "ARM checks: skipped, they need an x86-64 Debian host (this is $(uname -m))"
+    exit 0
+fi
+
 packages=(
     rustc-web cargo-web libstd-rust-web-dev:arm64 rust-web-src lld-22
     gcc-aarch64-linux-gnu qemu-user-static
@@ -48,12 +53,23 @@ export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER=qemu-aarch64-static
 "$cargo" --version
 
 section "aarch64-unknown-linux-gnu: test suite under QEMU"
-# `--tests`: unit and integration tests. Doc tests are left to the native
-# run (they would each be compiled and linked separately for the target,
-# for little extra coverage of the kernels). The kernels test fails unless
-# every kernel listed here is detected and passes its self-test.
-SHA256D_REQUIRE_KERNELS=scalar,arm-sha2 CARGO_TARGET_DIR=target/aarch64-deb \
-    "$cargo" test --target aarch64-unknown-linux-gnu --tests
+# The library's unit tests and every integration test but `miner_cli`, which
+# builds the `miner` example with the cargo that runs it and starts it as a
+# child process: from inside the emulated test that would be an x86-64
+# build of the example and an arm64 program the host cannot start (QEMU
+# here is not registered with binfmt_misc). Doc tests are left to the
+# native run: each would be compiled and linked separately for the target,
+# for little extra coverage of the kernels. The dispatch tests fail unless
+# exactly the kernels in SHA256D_EXPECT_AVAILABLE are detected and pass
+# their self-tests, and `Engine::best` picks SHA256D_EXPECT_KERNEL.
+tests=()
+for file in tests/*.rs; do
+    name=$(basename "$file" .rs)
+    [ "$name" = miner_cli ] || tests+=(--test "$name")
+done
+SHA256D_EXPECT_KERNEL=arm-sha2 SHA256D_EXPECT_AVAILABLE=scalar,arm-sha2 \
+    CARGO_TARGET_DIR=target/aarch64-deb \
+    "$cargo" test --target aarch64-unknown-linux-gnu --lib "${tests[@]}"
 
 firmware() {
     local target=$1

@@ -32,24 +32,6 @@ fn scalar_is_always_available_and_best_is_available() {
     eprintln!("best kernel: {best}");
 }
 
-/// CI on a machine whose CPU is known lists the kernels that must run there
-/// (names, comma-separated) in `SHA256D_REQUIRE_KERNELS`, so that a kernel
-/// silently failing detection or its self-test fails the build instead of
-/// being skipped by every equivalence test.
-#[test]
-fn required_kernels_are_available() {
-    let Ok(required) = std::env::var("SHA256D_REQUIRE_KERNELS") else {
-        return;
-    };
-    for name in required.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let kernel = Kernel::from_name(name).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if let Err(e) = Engine::new(kernel) {
-            panic!("required kernel {kernel}: {e}");
-        }
-        eprintln!("required kernel {kernel}: available");
-    }
-}
-
 #[test]
 fn kernel_names_round_trip() {
     for kernel in Kernel::ALL {
