@@ -11,6 +11,8 @@
 //! `None` unless the CPU and OS support the instructions, so holding one is
 //! the proof that calling its `#[target_feature]` code is sound.
 
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+pub(crate) mod lanes;
 pub(crate) mod scalar;
 
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]

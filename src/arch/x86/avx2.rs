@@ -1,7 +1,16 @@
-//! Avx2 kernel (being written: until then `detect` reports it unavailable
-//! and the engine never selects it).
+//! AVX2 kernel: eight nonces (or eight 64-byte messages) per step, in the
+//! eight 32-bit lanes of a 256-bit register. The SHA-256 arithmetic is
+//! [`lanes`](crate::arch::lanes); this module supplies the vector type.
 
-use crate::arch::scalar;
+#![allow(unsafe_code)]
+
+#[cfg(target_arch = "x86")]
+use core::arch::x86::*;
+#[cfg(target_arch = "x86_64")]
+use core::arch::x86_64::*;
+use core::ops::{Add, BitAnd, BitOr, BitXor};
+
+use crate::arch::lanes::{self, Lanes};
 use crate::search::{Candidates, SearchJob};
 
 /// Proof that this CPU supports the kernel's instructions.
@@ -10,15 +19,137 @@ pub(crate) struct Avx2(());
 
 impl Avx2 {
     pub(crate) fn detect() -> Option<Self> {
-        let _ = super::has_avx2::get();
-        None
+        super::has_avx2::get().then_some(Avx2(()))
     }
 
     pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
-        scalar::scan(job, start, count)
+        // SAFETY: holding `self` proves the CPU and OS support AVX2.
+        unsafe { scan(job, start, count) }
     }
 
     pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-        scalar::sha256d_64_batch(inputs, outputs);
+        // SAFETY: holding `self` proves the CPU and OS support AVX2.
+        unsafe { sha256d_64_batch(inputs, outputs) }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    lanes::scan::<Lanes8>(job, start, count)
+}
+
+#[target_feature(enable = "avx2")]
+unsafe fn sha256d_64_batch(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    lanes::sha256d_64_batch::<Lanes8>(inputs, outputs);
+}
+
+/// Eight 32-bit lanes.
+///
+/// Private to this module and only ever created inside the
+/// `#[target_feature(enable = "avx2")]` functions above, whose callers hold
+/// an [`Avx2`] token: that is what makes the AVX2 intrinsics in its safe
+/// methods sound. The methods are always inlined into those functions, so
+/// they compile to single AVX2 instructions.
+#[derive(Clone, Copy)]
+struct Lanes8(__m256i);
+
+impl Add for Lanes8 {
+    type Output = Self;
+    #[inline(always)]
+    fn add(self, other: Self) -> Self {
+        // SAFETY: AVX2 is available (see `Lanes8`).
+        Lanes8(unsafe { _mm256_add_epi32(self.0, other.0) })
+    }
+}
+
+impl BitXor for Lanes8 {
+    type Output = Self;
+    #[inline(always)]
+    fn bitxor(self, other: Self) -> Self {
+        // SAFETY: AVX2 is available (see `Lanes8`).
+        Lanes8(unsafe { _mm256_xor_si256(self.0, other.0) })
+    }
+}
+
+impl BitAnd for Lanes8 {
+    type Output = Self;
+    #[inline(always)]
+    fn bitand(self, other: Self) -> Self {
+        // SAFETY: AVX2 is available (see `Lanes8`).
+        Lanes8(unsafe { _mm256_and_si256(self.0, other.0) })
+    }
+}
+
+impl BitOr for Lanes8 {
+    type Output = Self;
+    #[inline(always)]
+    fn bitor(self, other: Self) -> Self {
+        // SAFETY: AVX2 is available (see `Lanes8`).
+        Lanes8(unsafe { _mm256_or_si256(self.0, other.0) })
+    }
+}
+
+impl Lanes for Lanes8 {
+    const COUNT: usize = 8;
+    type Array = [u32; 8];
+
+    #[inline(always)]
+    fn splat(x: u32) -> Self {
+        // SAFETY: AVX is available (see `Lanes8`). The cast keeps the bits.
+        Lanes8(unsafe { _mm256_set1_epi32(x as i32) })
+    }
+
+    #[inline(always)]
+    fn from_array(lanes: [u32; 8]) -> Self {
+        // SAFETY: AVX is available (see `Lanes8`); the unaligned load reads
+        // exactly the 32 bytes of `lanes`.
+        Lanes8(unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) })
+    }
+
+    #[inline(always)]
+    fn to_array(self) -> [u32; 8] {
+        let mut lanes = [0u32; 8];
+        // SAFETY: AVX is available (see `Lanes8`); the unaligned store
+        // writes exactly the 32 bytes of `lanes`.
+        unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), self.0) };
+        lanes
+    }
+
+    #[inline(always)]
+    fn shr<const N: i32>(self) -> Self {
+        // SAFETY: AVX2 is available (see `Lanes8`).
+        Lanes8(unsafe { _mm256_srli_epi32::<N>(self.0) })
+    }
+
+    #[inline(always)]
+    fn shl<const N: i32>(self) -> Self {
+        // SAFETY: AVX2 is available (see `Lanes8`).
+        Lanes8(unsafe { _mm256_slli_epi32::<N>(self.0) })
+    }
+
+    #[inline(always)]
+    fn swap_bytes(self) -> Self {
+        // SAFETY: AVX2 is available (see `Lanes8`). The shuffle reverses
+        // the bytes of each 32-bit lane, within each 128-bit half.
+        Lanes8(unsafe {
+            let reverse = _mm256_setr_epi8(
+                3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, //
+                3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
+            );
+            _mm256_shuffle_epi8(self.0, reverse)
+        })
+    }
+
+    #[inline(always)]
+    fn le_mask(self, bound: Self) -> u32 {
+        // SAFETY: AVX2 is available (see `Lanes8`). `x <= bound` unsigned
+        // exactly when `min(x, bound) == x`; the sign bits of the all-ones
+        // or all-zeros comparison lanes make the mask.
+        let mask = unsafe {
+            let le = _mm256_cmpeq_epi32(_mm256_min_epu32(self.0, bound.0), self.0);
+            _mm256_movemask_ps(_mm256_castsi256_ps(le))
+        };
+        // Only the low eight bits can be set.
+        mask as u32
     }
 }

@@ -1,0 +1,409 @@
+//! SHA-256d on several independent messages at once, written once for any
+//! SIMD width.
+//!
+//! A kernel implements [`Lanes`] for its vector type (four or eight 32-bit
+//! lanes) and calls [`scan`] and [`sha256d_64_batch`] from its
+//! `#[target_feature]` entry points; everything here is `#[inline(always)]`
+//! so that it is compiled with the kernel's instruction set.
+//!
+//! Rounds are unrolled by the [`unroll!`] macro rather than left to the
+//! optimiser's heuristics: with every round and schedule index a constant,
+//! the schedule stays in registers (or fixed stack slots), the roles of the
+//! working variables are renamed instead of moved, and the constant words of
+//! padded blocks fold away, so that a zero word costs nothing and a constant
+//! one costs one addition folded into `K`. Work that only feeds values
+//! nobody reads, such as the last rounds' `a`, is removed as dead code.
+
+use core::ops::{Add, BitAnd, BitOr, BitXor};
+
+use crate::arch::scalar;
+use crate::search::{Candidates, SearchJob};
+use crate::sha256::{IV, K};
+
+/// A vector of 32-bit lanes, each an independent SHA-256 computation.
+///
+/// `+` is lane-wise wrapping addition; `^`, `&` and `|` are bitwise.
+pub(crate) trait Lanes:
+    Copy + Add<Output = Self> + BitXor<Output = Self> + BitAnd<Output = Self> + BitOr<Output = Self>
+{
+    /// Number of lanes.
+    const COUNT: usize;
+    /// The lanes as an array (`[u32; COUNT]`), lane 0 first.
+    type Array: Copy + Default + AsRef<[u32]> + AsMut<[u32]>;
+
+    /// Every lane `x`.
+    fn splat(x: u32) -> Self;
+    fn from_array(lanes: Self::Array) -> Self;
+    fn to_array(self) -> Self::Array;
+    /// Lane-wise logical shift right by `N` (`0 < N < 32`).
+    fn shr<const N: i32>(self) -> Self;
+    /// Lane-wise shift left by `N` (`0 < N < 32`).
+    fn shl<const N: i32>(self) -> Self;
+    /// Lane-wise rotation right by `R`; `L` must be `32 - R` (stable Rust
+    /// cannot compute a const argument from another).
+    #[inline(always)]
+    fn rotr<const R: i32, const L: i32>(self) -> Self {
+        self.shr::<R>() | self.shl::<L>()
+    }
+    /// Lane-wise byte reversal (`u32::swap_bytes`).
+    fn swap_bytes(self) -> Self;
+    /// Bit `i` set when lane `i` is at most lane `i` of `bound`, unsigned.
+    fn le_mask(self, bound: Self) -> u32;
+}
+
+/// Repeats `$body` with `$i` bound to each listed index in turn.
+macro_rules! unroll {
+    ($i:ident in [$($n:literal),+ $(,)?] $body:block) => {
+        $({
+            let $i: usize = $n;
+            $body
+        })+
+    };
+}
+
+#[inline(always)]
+fn big_sigma0<V: Lanes>(x: V) -> V {
+    x.rotr::<2, 30>() ^ x.rotr::<13, 19>() ^ x.rotr::<22, 10>()
+}
+
+#[inline(always)]
+fn big_sigma1<V: Lanes>(x: V) -> V {
+    x.rotr::<6, 26>() ^ x.rotr::<11, 21>() ^ x.rotr::<25, 7>()
+}
+
+#[inline(always)]
+fn small_sigma0<V: Lanes>(x: V) -> V {
+    x.rotr::<7, 25>() ^ x.rotr::<18, 14>() ^ x.shr::<3>()
+}
+
+#[inline(always)]
+fn small_sigma1<V: Lanes>(x: V) -> V {
+    x.rotr::<17, 15>() ^ x.rotr::<19, 13>() ^ x.shr::<10>()
+}
+
+#[inline(always)]
+fn ch<V: Lanes>(e: V, f: V, g: V) -> V {
+    g ^ (e & (f ^ g))
+}
+
+/// Written so that `a ^ b` here is the next round's `b ^ c`: once rounds are
+/// unrolled the compiler computes it once, and `maj` costs three operations.
+#[inline(always)]
+fn maj<V: Lanes>(a: V, b: V, c: V) -> V {
+    b ^ ((a ^ b) & (b ^ c))
+}
+
+/// The eight working variables.
+#[derive(Clone, Copy)]
+struct State<V> {
+    a: V,
+    b: V,
+    c: V,
+    d: V,
+    e: V,
+    f: V,
+    g: V,
+    h: V,
+}
+
+impl<V: Lanes> State<V> {
+    #[inline(always)]
+    fn from_words(s: [V; 8]) -> Self {
+        let [a, b, c, d, e, f, g, h] = s;
+        State {
+            a,
+            b,
+            c,
+            d,
+            e,
+            f,
+            g,
+            h,
+        }
+    }
+
+    #[inline(always)]
+    fn words(self) -> [V; 8] {
+        [
+            self.a, self.b, self.c, self.d, self.e, self.f, self.g, self.h,
+        ]
+    }
+
+    /// One SHA-256 round; `kw` is `K[i] + W[i]`.
+    #[inline(always)]
+    fn round(&mut self, kw: V) {
+        let s = *self;
+        let t1 = s.h + kw + ch(s.e, s.f, s.g) + big_sigma1(s.e);
+        let t2 = big_sigma0(s.a) + maj(s.a, s.b, s.c);
+        *self = State {
+            a: t1 + t2,
+            b: s.a,
+            c: s.b,
+            d: s.c,
+            e: s.d + t1,
+            f: s.e,
+            g: s.f,
+            h: s.g,
+        };
+    }
+
+    /// Round `i`, with schedule word `w[i]`.
+    #[inline(always)]
+    fn round_with(&mut self, w: &[V; 64], i: usize) {
+        self.round(V::splat(K[i]) + w[i]);
+    }
+}
+
+/// Schedule word `i >= 16`.
+#[inline(always)]
+fn expand<V: Lanes>(w: &mut [V; 64], i: usize) {
+    w[i] = small_sigma1(w[i - 2]) + w[i - 7] + small_sigma0(w[i - 15]) + w[i - 16];
+}
+
+/// Lane-wise sum of two states: the feed-forward after a compression.
+#[inline(always)]
+fn add_states<V: Lanes>(x: [V; 8], y: [V; 8]) -> [V; 8] {
+    let mut sum = x;
+    for (s, y) in sum.iter_mut().zip(y) {
+        *s = *s + y;
+    }
+    sum
+}
+
+/// Runs rounds 16..=63, expanding the schedule as it goes.
+#[inline(always)]
+fn rounds_16_to_63<V: Lanes>(s: &mut State<V>, w: &mut [V; 64]) {
+    unroll!(i in [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
+        expand(w, i);
+        s.round_with(w, i);
+    });
+    unroll!(i in [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47] {
+        expand(w, i);
+        s.round_with(w, i);
+    });
+    unroll!(i in [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63] {
+        expand(w, i);
+        s.round_with(w, i);
+    });
+}
+
+/// The SHA-256 compression of `block` into `state`.
+#[inline(always)]
+fn compress<V: Lanes>(state: [V; 8], block: [V; 16]) -> [V; 8] {
+    let mut w = [V::splat(0); 64];
+    w[..16].copy_from_slice(&block);
+    let mut s = State::from_words(state);
+    unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
+        s.round_with(&w, i);
+    });
+    rounds_16_to_63(&mut s, &mut w);
+    add_states(state, s.words())
+}
+
+/// Message words 8..=15 of the second hash: the padding of a 32-byte
+/// message.
+const DIGEST_PADDING: [u32; 8] = [0x8000_0000, 0, 0, 0, 0, 0, 0, 256];
+
+/// The second hash of SHA-256d up to and including round 60, and its
+/// schedule: the first 32 bytes are `digest`, the rest constant padding.
+#[inline(always)]
+fn hash_digest_to_round_60<V: Lanes>(digest: [V; 8]) -> (State<V>, [V; 64]) {
+    let mut w = [V::splat(0); 64];
+    w[..8].copy_from_slice(&digest);
+    for (w, padding) in w[8..16].iter_mut().zip(DIGEST_PADDING) {
+        *w = V::splat(padding);
+    }
+    let mut s = State::from_words(IV.map(V::splat));
+    unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
+        s.round_with(&w, i);
+    });
+    unroll!(i in [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    unroll!(i in [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    unroll!(i in [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    (s, w)
+}
+
+/// The last state word `H7` of the final hash of the job's header with each
+/// lane's nonce.
+///
+/// The first hash starts at round 4 from the job's precomputed state (the
+/// nonce is message word 3), and its schedule words 16 and 17 are
+/// precomputed; what else depends only on the job the compiler hoists out
+/// of the caller's loop. The second hash stops after round 60: rounds 61..=63
+/// only move that round's `e` into `h`.
+#[inline(always)]
+fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
+    let pre = &job.pre;
+    let w3 = nonces.swap_bytes();
+
+    // Second block of the header: tail, nonce, 0x80, zeros, length 640.
+    let mut w = [V::splat(0); 64];
+    for (w, &tail) in w.iter_mut().zip(&job.tail) {
+        *w = V::splat(tail);
+    }
+    w[3] = w3;
+    w[4] = V::splat(0x8000_0000);
+    w[15] = V::splat(640);
+    w[16] = V::splat(pre.w16);
+    w[17] = V::splat(pre.w17);
+
+    let [a, b, c, _, e, f, g, _] = pre.state3.map(V::splat);
+    let mut s = State {
+        a: V::splat(pre.round3_a) + w3,
+        b: a,
+        c: b,
+        d: c,
+        e: V::splat(pre.round3_e) + w3,
+        f: e,
+        g: f,
+        h: g,
+    };
+    unroll!(i in [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] {
+        s.round_with(&w, i);
+    });
+    unroll!(i in [18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    unroll!(i in [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    unroll!(i in [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    let digest = add_states(job.midstate.map(V::splat), s.words());
+
+    let (s, _) = hash_digest_to_round_60(digest);
+    V::splat(IV[7]) + s.e
+}
+
+/// The kernel contract's `scan`, `V::COUNT` nonces per step.
+#[inline(always)]
+pub(crate) fn scan<V: Lanes>(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    let lanes = V::COUNT as u64;
+    let mut lane_offsets = V::Array::default();
+    for (offset, lane) in (0u32..).zip(lane_offsets.as_mut()) {
+        *lane = offset;
+    }
+    let lane_offsets = V::from_array(lane_offsets);
+    let bound = V::splat(job.target_top);
+
+    let mut offset = 0u64;
+    while offset < count {
+        // Truncation is the nonce space's wrap-around; lanes past the
+        // range are masked out below.
+        let first_nonce = start.wrapping_add(offset as u32);
+        let h7 = last_state_word(job, V::splat(first_nonce) + lane_offsets);
+        let mut mask = h7.swap_bytes().le_mask(bound);
+        let left = count - offset;
+        if left < lanes {
+            mask &= (1u32 << left) - 1;
+        }
+        if mask != 0 {
+            return Some(Candidates {
+                first_nonce,
+                mask,
+                scanned: offset + left.min(lanes),
+            });
+        }
+        offset += lanes;
+    }
+    None
+}
+
+/// `K[i] + W[i]` for the padding block of a 64-byte message (0x80, zeros,
+/// length 512): its whole schedule is a constant.
+const PADDING_64_KW: [u32; 64] = {
+    let mut w = [0u32; 64];
+    w[0] = 0x8000_0000;
+    w[15] = 512;
+    let mut i = 16;
+    while i < 64 {
+        w[i] = scalar::small_sigma1(w[i - 2])
+            .wrapping_add(w[i - 7])
+            .wrapping_add(scalar::small_sigma0(w[i - 15]))
+            .wrapping_add(w[i - 16]);
+        i += 1;
+    }
+    let mut kw = [0u32; 64];
+    let mut i = 0;
+    while i < 64 {
+        kw[i] = K[i].wrapping_add(w[i]);
+        i += 1;
+    }
+    kw
+};
+
+/// SHA-256d of `V::COUNT` 64-byte messages given as big-endian words.
+#[inline(always)]
+fn sha256d_64_lanes<V: Lanes>(block: [V; 16]) -> [V; 8] {
+    let iv = IV.map(V::splat);
+    let state = compress(iv, block);
+
+    let mut s = State::from_words(state);
+    unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
+        s.round(V::splat(PADDING_64_KW[i]));
+    });
+    unroll!(i in [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
+        s.round(V::splat(PADDING_64_KW[i]));
+    });
+    unroll!(i in [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47] {
+        s.round(V::splat(PADDING_64_KW[i]));
+    });
+    unroll!(i in [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63] {
+        s.round(V::splat(PADDING_64_KW[i]));
+    });
+    let digest = add_states(state, s.words());
+
+    let (mut s, mut w) = hash_digest_to_round_60(digest);
+    unroll!(i in [61, 62, 63] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    add_states(iv, s.words())
+}
+
+/// The kernel contract's `sha256d_64_batch`: `V::COUNT` inputs per step,
+/// the remainder with the scalar kernel.
+#[inline(always)]
+pub(crate) fn sha256d_64_batch<V: Lanes>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    let mut input_groups = inputs.chunks_exact(V::COUNT);
+    let mut output_groups = outputs.chunks_exact_mut(V::COUNT);
+    for (group, out) in (&mut input_groups).zip(&mut output_groups) {
+        // Transpose: vector `j` holds word `j` of every input.
+        let mut columns = [V::Array::default(); 16];
+        for (lane, input) in group.iter().enumerate() {
+            for (column, word) in columns.iter_mut().zip(scalar::load_block(input)) {
+                if let Some(slot) = column.as_mut().get_mut(lane) {
+                    *slot = word;
+                }
+            }
+        }
+        let digest = sha256d_64_lanes(columns.map(V::from_array)).map(V::to_array);
+        for (lane, out) in out.iter_mut().enumerate() {
+            for (bytes, column) in out.chunks_exact_mut(4).zip(&digest) {
+                if let Some(word) = column.as_ref().get(lane) {
+                    bytes.copy_from_slice(&word.to_be_bytes());
+                }
+            }
+        }
+    }
+    for (input, output) in input_groups
+        .remainder()
+        .iter()
+        .zip(output_groups.into_remainder())
+    {
+        *output = scalar::sha256d_64(input);
+    }
+}
