@@ -147,17 +147,25 @@ impl<V: Lanes> State<V> {
         };
     }
 
-    /// Round `i`, with schedule word `w[i]`.
+    /// Round `i`, with its schedule word from the window `w`.
     #[inline(always)]
-    fn round_with(&mut self, w: &[V; 64], i: usize) {
-        self.round(V::splat(K[i]) + w[i]);
+    fn round_with(&mut self, w: &Window<V>, i: usize) {
+        self.round(V::splat(K[i]) + w[i % 16]);
     }
 }
 
-/// Schedule word `i >= 16`.
+/// The last sixteen schedule words: word `i` is at `i % 16`. A window
+/// rather than all 64 words keeps the compiler's view of the schedule small
+/// enough to live in registers and a few fixed stack slots.
+type Window<V> = [V; 16];
+
+/// Schedule word `i >= 16`, replacing word `i - 16` in the window.
 #[inline(always)]
-fn expand<V: Lanes>(w: &mut [V; 64], i: usize) {
-    w[i] = small_sigma1(w[i - 2]) + w[i - 7] + small_sigma0(w[i - 15]) + w[i - 16];
+fn expand<V: Lanes>(w: &mut Window<V>, i: usize) {
+    w[i % 16] = small_sigma1(w[(i - 2) % 16])
+        + w[(i - 7) % 16]
+        + small_sigma0(w[(i - 15) % 16])
+        + w[i % 16];
 }
 
 /// Lane-wise sum of two states: the feed-forward after a compression.
@@ -170,33 +178,26 @@ fn add_states<V: Lanes>(x: [V; 8], y: [V; 8]) -> [V; 8] {
     sum
 }
 
-/// Runs rounds 16..=63, expanding the schedule as it goes.
-#[inline(always)]
-fn rounds_16_to_63<V: Lanes>(s: &mut State<V>, w: &mut [V; 64]) {
-    unroll!(i in [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
-        expand(w, i);
-        s.round_with(w, i);
-    });
-    unroll!(i in [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47] {
-        expand(w, i);
-        s.round_with(w, i);
-    });
-    unroll!(i in [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63] {
-        expand(w, i);
-        s.round_with(w, i);
-    });
-}
-
 /// The SHA-256 compression of `block` into `state`.
 #[inline(always)]
 fn compress<V: Lanes>(state: [V; 8], block: [V; 16]) -> [V; 8] {
-    let mut w = [V::splat(0); 64];
-    w[..16].copy_from_slice(&block);
+    let mut w = block;
     let mut s = State::from_words(state);
     unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
         s.round_with(&w, i);
     });
-    rounds_16_to_63(&mut s, &mut w);
+    unroll!(i in [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    unroll!(i in [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    unroll!(i in [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
     add_states(state, s.words())
 }
 
@@ -204,16 +205,18 @@ fn compress<V: Lanes>(state: [V; 8], block: [V; 16]) -> [V; 8] {
 /// message.
 const DIGEST_PADDING: [u32; 8] = [0x8000_0000, 0, 0, 0, 0, 0, 0, 256];
 
-/// The second hash of SHA-256d up to and including round 60, and its
-/// schedule: the first 32 bytes are `digest`, the rest constant padding.
+/// The second hash of SHA-256d, whose message is `digest` and constant
+/// padding: its state after round 60 if `UP_TO_ROUND_60`, else the final
+/// state.
 #[inline(always)]
-fn hash_digest_to_round_60<V: Lanes>(digest: [V; 8]) -> (State<V>, [V; 64]) {
-    let mut w = [V::splat(0); 64];
+fn hash_digest<V: Lanes, const UP_TO_ROUND_60: bool>(digest: [V; 8]) -> [V; 8] {
+    let mut w = [V::splat(0); 16];
     w[..8].copy_from_slice(&digest);
-    for (w, padding) in w[8..16].iter_mut().zip(DIGEST_PADDING) {
+    for (w, padding) in w[8..].iter_mut().zip(DIGEST_PADDING) {
         *w = V::splat(padding);
     }
-    let mut s = State::from_words(IV.map(V::splat));
+    let iv = IV.map(V::splat);
+    let mut s = State::from_words(iv);
     unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
         s.round_with(&w, i);
     });
@@ -229,7 +232,14 @@ fn hash_digest_to_round_60<V: Lanes>(digest: [V; 8]) -> (State<V>, [V; 64]) {
         expand(&mut w, i);
         s.round_with(&w, i);
     });
-    (s, w)
+    if UP_TO_ROUND_60 {
+        return s.words();
+    }
+    unroll!(i in [61, 62, 63] {
+        expand(&mut w, i);
+        s.round_with(&w, i);
+    });
+    add_states(iv, s.words())
 }
 
 /// The last state word `H7` of the final hash of the job's header with each
@@ -246,15 +256,13 @@ fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
     let w3 = nonces.swap_bytes();
 
     // Second block of the header: tail, nonce, 0x80, zeros, length 640.
-    let mut w = [V::splat(0); 64];
+    let mut w = [V::splat(0); 16];
     for (w, &tail) in w.iter_mut().zip(&job.tail) {
         *w = V::splat(tail);
     }
     w[3] = w3;
     w[4] = V::splat(0x8000_0000);
     w[15] = V::splat(640);
-    w[16] = V::splat(pre.w16);
-    w[17] = V::splat(pre.w17);
 
     let [a, b, c, _, e, f, g, _] = pre.state3.map(V::splat);
     let mut s = State {
@@ -267,9 +275,13 @@ fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
         g: f,
         h: g,
     };
-    unroll!(i in [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] {
+    unroll!(i in [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
         s.round_with(&w, i);
     });
+    w[0] = V::splat(pre.w16);
+    s.round_with(&w, 16);
+    w[1] = V::splat(pre.w17);
+    s.round_with(&w, 17);
     unroll!(i in [18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
         expand(&mut w, i);
         s.round_with(&w, i);
@@ -284,8 +296,9 @@ fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
     });
     let digest = add_states(job.midstate.map(V::splat), s.words());
 
-    let (s, _) = hash_digest_to_round_60(digest);
-    V::splat(IV[7]) + s.e
+    // After round 60 the state's `e` is the final `h`.
+    let [_, _, _, _, final_h, _, _, _] = hash_digest::<V, true>(digest);
+    V::splat(IV[7]) + final_h
 }
 
 /// The kernel contract's `scan`, `V::COUNT` nonces per step.
@@ -365,13 +378,7 @@ fn sha256d_64_lanes<V: Lanes>(block: [V; 16]) -> [V; 8] {
         s.round(V::splat(PADDING_64_KW[i]));
     });
     let digest = add_states(state, s.words());
-
-    let (mut s, mut w) = hash_digest_to_round_60(digest);
-    unroll!(i in [61, 62, 63] {
-        expand(&mut w, i);
-        s.round_with(&w, i);
-    });
-    add_states(iv, s.words())
+    hash_digest::<V, false>(digest)
 }
 
 /// The kernel contract's `sha256d_64_batch`: `V::COUNT` inputs per step,
