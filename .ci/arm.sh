@@ -5,7 +5,9 @@
 #   and NEON kernels both run and are compared with the scalar reference;
 # - the bare-metal firmware image (firmware/) built and linked for
 #   thumbv7em-none-eabihf (scalar kernel) and aarch64-unknown-none with
-#   +sha2 (SHA-2 kernel chosen at compile time), then run under QEMU.
+#   +sha2 (SHA-2 kernel chosen at compile time), and for
+#   aarch64-unknown-none-softfloat (no NEON, scalar kernel), then run under
+#   QEMU.
 #
 # Uses Debian's Rust packages (the arm64 standard library, and the library
 # source for -Zbuild-std), installing them when missing; the rustup
@@ -93,3 +95,8 @@ section "firmware: aarch64-unknown-none +sha2 (SHA-2 kernel chosen at compile ti
 RUSTFLAGS="-C target-feature=+sha2" firmware aarch64-unknown-none
 qemu-aarch64-static target/firmware/aarch64-unknown-none/release/sha256d-firmware
 echo "aarch64-unknown-none firmware linked and ran: OK"
+
+section "firmware: aarch64-unknown-none-softfloat (no NEON: scalar kernel)"
+firmware aarch64-unknown-none-softfloat
+qemu-aarch64-static target/firmware/aarch64-unknown-none-softfloat/release/sha256d-firmware
+echo "aarch64-unknown-none-softfloat firmware linked and ran: OK"

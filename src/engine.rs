@@ -6,7 +6,7 @@ use core::ops::ControlFlow;
 use core::str::FromStr;
 use core::sync::atomic::{AtomicU8, Ordering};
 
-#[cfg(target_arch = "aarch64")]
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
 use crate::arch::aarch64;
 use crate::arch::scalar;
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
@@ -132,7 +132,7 @@ enum Backend {
     Avx2(x86::avx2::Avx2),
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     ShaNi(x86::sha_ni::ShaNi),
-    #[cfg(target_arch = "aarch64")]
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
     ArmSha2(aarch64::sha2::ArmSha2),
 }
 
@@ -147,7 +147,7 @@ impl Backend {
             Kernel::Avx2 => x86::avx2::Avx2::detect().map(Backend::Avx2),
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Kernel::ShaNi => x86::sha_ni::ShaNi::detect().map(Backend::ShaNi),
-            #[cfg(target_arch = "aarch64")]
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Kernel::ArmSha2 => aarch64::sha2::ArmSha2::detect().map(Backend::ArmSha2),
             #[allow(unreachable_patterns)]
             _ => None,
@@ -163,7 +163,7 @@ impl Backend {
             Backend::Avx2(_) => Kernel::Avx2,
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(_) => Kernel::ShaNi,
-            #[cfg(target_arch = "aarch64")]
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Backend::ArmSha2(_) => Kernel::ArmSha2,
         }
     }
@@ -178,7 +178,7 @@ impl Backend {
             Backend::Avx2(k) => k.scan(job, start, count),
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(k) => k.scan(job, start, count),
-            #[cfg(target_arch = "aarch64")]
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Backend::ArmSha2(k) => k.scan(job, start, count),
         }
     }
@@ -192,7 +192,7 @@ impl Backend {
             Backend::Avx2(k) => k.sha256d_64_batch(inputs, outputs),
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(k) => k.sha256d_64_batch(inputs, outputs),
-            #[cfg(target_arch = "aarch64")]
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Backend::ArmSha2(k) => k.sha256d_64_batch(inputs, outputs),
         }
     }

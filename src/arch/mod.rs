@@ -18,5 +18,7 @@ pub(crate) mod scalar;
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 pub(crate) mod x86;
 
-#[cfg(target_arch = "aarch64")]
+// Not on `aarch64-unknown-none-softfloat` and the like, whose ABI keeps
+// floating-point and vector registers out of use.
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
 pub(crate) mod aarch64;

@@ -3,19 +3,20 @@
 //!
 //! # Detection
 //!
-//! NEON (Advanced SIMD) is part of the AArch64 procedure-call standard, so
+//! The module is compiled only where NEON (Advanced SIMD) is enabled at
+//! compile time. It is part of the AArch64 procedure-call standard, so
 //! every hosted AArch64 target (Linux, Android, macOS, Windows) and
-//! `aarch64-unknown-none` enable it at compile time; only the `*-softfloat`
-//! bare-metal targets leave it out. The NEON kernel therefore follows
-//! `cfg!(target_feature = "neon")`.
+//! `aarch64-unknown-none` have it; the `*-softfloat` bare-metal targets,
+//! whose ABI keeps vector registers out of use, get the scalar kernel only.
 //!
-//! The SHA-2 extension is optional (the Cortex-A72 of a Raspberry Pi 4 and
-//! the Cortex-A53 of many control boards ship without it, licensed
-//! separately from the core). Where the OS can tell, it is detected at run
-//! time with `cpufeatures` (Linux and Android read `AT_HWCAP` through
-//! `getauxval`; Apple targets always have it). On bare metal
-//! (`target_os = "none"`) no OS reports features and reading the ID
-//! registers needs a privilege level firmware may not have, so the kernel
+//! The SHA-2 instructions belong to the Cryptographic Extension, an
+//! optional part of ARMv8-A cores (Arm's Cortex-A53 technical reference
+//! manual, DDI 0500, "Cryptography Extension"): the Raspberry Pi 3's
+//! Cortex-A53 and the Pi 4's Cortex-A72, for example, ship without it.
+//! Where the OS can tell, it is detected at run time with `cpufeatures`
+//! (Linux and Android read `AT_HWCAP` through `getauxval`; Apple targets
+//! always have it; other systems fall back to compile-time features). On
+//! bare metal (`target_os = "none"`) no OS reports features, so the kernel
 //! is selected at compile time: build with `-C target-feature=+sha2` (or a
 //! `-C target-cpu` that has it) to get it.
 
@@ -24,18 +25,17 @@ pub(crate) mod sha2;
 #[cfg(not(target_os = "none"))]
 cpufeatures::new!(has_sha2_runtime, "sha2");
 
-/// Whether NEON may be used (see the module documentation).
-#[inline]
-pub(crate) fn has_neon() -> bool {
-    cfg!(target_feature = "neon")
-}
-
-/// Whether the SHA-2 instructions (and NEON, which they use) may be used.
+/// Whether the SHA-2 instructions may be used.
+#[cfg(not(target_os = "none"))]
 #[inline]
 pub(crate) fn has_sha2() -> bool {
-    #[cfg(not(target_os = "none"))]
-    let sha2 = has_sha2_runtime::get();
-    #[cfg(target_os = "none")]
-    let sha2 = cfg!(target_feature = "sha2");
-    has_neon() && sha2
+    has_sha2_runtime::get()
+}
+
+/// Whether the SHA-2 instructions may be used: fixed at compile time on
+/// bare metal.
+#[cfg(target_os = "none")]
+#[inline]
+pub(crate) fn has_sha2() -> bool {
+    cfg!(target_feature = "sha2")
 }

@@ -3,12 +3,11 @@
 //! `e..h`), SHA256SU0 and SHA256SU1 expand four schedule words, and several
 //! independent hashes ("streams") are interleaved at every step.
 //!
-//! One stream is a chain of dependent SHA256H/SHA256H2 pairs, each waiting
-//! for the previous pair's result; the instructions take several cycles to
-//! produce it but can start every cycle or two (Arm's Cortex-A72 and
-//! Cortex-A55 software optimization guides), so independent nonces fill the
-//! gaps, on in-order cores as well. The stream count has not been tuned on
-//! hardware.
+//! One stream is a single chain of dependent SHA256H/SHA256H2 pairs, each
+//! waiting for the previous pair's result. The crypto unit is pipelined and
+//! these instructions take several cycles (see the instruction tables of
+//! Arm's Cortex-A72 Software Optimization Guide, UAN 0016A), so independent
+//! nonces fill cycles one stream would leave idle, on in-order cores too.
 //!
 //! Unlike x86's SHA256RNDS2, the state stays in natural order: one register
 //! holds lanes `[a, b, c, d]` (lane 0 first), the other `[e, f, g, h]`, and
@@ -23,7 +22,9 @@ use crate::arch::scalar::{small_sigma0, small_sigma1};
 use crate::search::{Candidates, SearchJob};
 use crate::sha256::{IV, K};
 
-/// Nonces hashed side by side by `scan`.
+/// Nonces hashed side by side by `scan`. Two, as in Bitcoin Core's ARMv8
+/// SHA-256d of 64-byte inputs (`sha256d64_arm_shani::Transform_2way` in
+/// `src/crypto/sha256_arm_shani.cpp`); not tuned on hardware here.
 const SCAN_STREAMS: usize = 2;
 
 /// Inputs hashed side by side by `sha256d_64_batch`.
