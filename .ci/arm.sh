@@ -69,7 +69,7 @@ for file in tests/*.rs; do
     name=$(basename "$file" .rs)
     [ "$name" = miner_cli ] || tests+=(--test "$name")
 done
-SHA256D_EXPECT_KERNEL=arm-sha2 SHA256D_EXPECT_AVAILABLE=scalar,arm-sha2 \
+SHA256D_EXPECT_KERNEL=arm-sha2 SHA256D_EXPECT_AVAILABLE=scalar,neon,arm-sha2 \
     CARGO_TARGET_DIR=target/aarch64-deb \
     "$cargo" test --target aarch64-unknown-linux-gnu --lib "${tests[@]}"
 

@@ -133,6 +133,8 @@ enum Backend {
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     ShaNi(x86::sha_ni::ShaNi),
     #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    Neon(aarch64::neon::Neon),
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
     ArmSha2(aarch64::sha2::ArmSha2),
 }
 
@@ -147,6 +149,8 @@ impl Backend {
             Kernel::Avx2 => x86::avx2::Avx2::detect().map(Backend::Avx2),
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Kernel::ShaNi => x86::sha_ni::ShaNi::detect().map(Backend::ShaNi),
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+            Kernel::Neon => aarch64::neon::Neon::detect().map(Backend::Neon),
             #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Kernel::ArmSha2 => aarch64::sha2::ArmSha2::detect().map(Backend::ArmSha2),
             #[allow(unreachable_patterns)]
@@ -164,6 +168,8 @@ impl Backend {
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(_) => Kernel::ShaNi,
             #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+            Backend::Neon(_) => Kernel::Neon,
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Backend::ArmSha2(_) => Kernel::ArmSha2,
         }
     }
@@ -179,6 +185,8 @@ impl Backend {
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(k) => k.scan(job, start, count),
             #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+            Backend::Neon(k) => k.scan(job, start, count),
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Backend::ArmSha2(k) => k.scan(job, start, count),
         }
     }
@@ -192,6 +200,8 @@ impl Backend {
             Backend::Avx2(k) => k.sha256d_64_batch(inputs, outputs),
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             Backend::ShaNi(k) => k.sha256d_64_batch(inputs, outputs),
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+            Backend::Neon(k) => k.sha256d_64_batch(inputs, outputs),
             #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Backend::ArmSha2(k) => k.sha256d_64_batch(inputs, outputs),
         }

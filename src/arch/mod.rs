@@ -11,7 +11,11 @@
 //! `None` unless the CPU and OS support the instructions, so holding one is
 //! the proof that calling its `#[target_feature]` code is sound.
 
-#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+#[cfg(any(
+    target_arch = "x86",
+    target_arch = "x86_64",
+    all(target_arch = "aarch64", target_feature = "neon")
+))]
 pub(crate) mod lanes;
 pub(crate) mod scalar;
 

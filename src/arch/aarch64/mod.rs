@@ -20,6 +20,7 @@
 //! is selected at compile time: build with `-C target-feature=+sha2` (or a
 //! `-C target-cpu` that has it) to get it.
 
+pub(crate) mod neon;
 pub(crate) mod sha2;
 
 #[cfg(not(target_os = "none"))]

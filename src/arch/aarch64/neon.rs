@@ -1,0 +1,181 @@
+//! NEON kernel: four nonces (or four 64-byte messages) per step, in the
+//! four 32-bit lanes of a 128-bit register, for AArch64 cores without the
+//! SHA-2 extension. The SHA-256 arithmetic is
+//! [`lanes`](crate::arch::lanes); this module supplies the vector type.
+//!
+//! A rotation is two instructions instead of three: a shift left, then SRI
+//! (shift right and insert) puts the right-shifted value under the bits the
+//! left shift kept.
+//!
+//! Since Rust 1.87 a NEON intrinsic that does not touch memory is a safe
+//! call wherever NEON is enabled, as it is at compile time on every target
+//! this kernel is built for, but the crate supports Rust 1.85 where every
+//! intrinsic is `unsafe`: the `unsafe` blocks around them are required there
+//! and allowed to be unused here.
+
+#![allow(unsafe_code)]
+
+use core::arch::aarch64::*;
+use core::ops::{Add, BitAnd, BitOr, BitXor};
+
+use crate::arch::lanes::{self, Lanes};
+use crate::search::{Candidates, SearchJob};
+
+/// Proof that this CPU supports the kernel's instructions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Neon(());
+
+impl Neon {
+    /// Always available: this module is compiled only where NEON is
+    /// enabled at compile time (see the [parent module](super)).
+    pub(crate) fn detect() -> Option<Self> {
+        Some(Neon(()))
+    }
+
+    pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+        // SAFETY: holding `self` proves the CPU supports NEON.
+        unsafe { scan(job, start, count) }
+    }
+
+    pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+        // SAFETY: holding `self` proves the CPU supports NEON.
+        unsafe { sha256d_64_batch(inputs, outputs) }
+    }
+}
+
+#[target_feature(enable = "neon")]
+unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    lanes::scan::<Lanes4>(job, start, count)
+}
+
+#[target_feature(enable = "neon")]
+unsafe fn sha256d_64_batch(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    lanes::sha256d_64_batch::<Lanes4>(inputs, outputs);
+}
+
+/// Four 32-bit lanes.
+///
+/// Private to this module and only ever created inside the
+/// `#[target_feature]` functions above, whose callers hold a [`Neon`]
+/// token: that is what makes the NEON intrinsics in its safe methods sound.
+/// The methods are always inlined into those functions, so they compile to
+/// single NEON instructions.
+#[derive(Clone, Copy)]
+struct Lanes4(uint32x4_t);
+
+impl Add for Lanes4 {
+    type Output = Self;
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn add(self, other: Self) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`).
+        Lanes4(unsafe { vaddq_u32(self.0, other.0) })
+    }
+}
+
+impl BitXor for Lanes4 {
+    type Output = Self;
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn bitxor(self, other: Self) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`).
+        Lanes4(unsafe { veorq_u32(self.0, other.0) })
+    }
+}
+
+impl BitAnd for Lanes4 {
+    type Output = Self;
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn bitand(self, other: Self) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`).
+        Lanes4(unsafe { vandq_u32(self.0, other.0) })
+    }
+}
+
+impl BitOr for Lanes4 {
+    type Output = Self;
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn bitor(self, other: Self) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`).
+        Lanes4(unsafe { vorrq_u32(self.0, other.0) })
+    }
+}
+
+impl Lanes for Lanes4 {
+    const COUNT: usize = 4;
+    type Array = [u32; 4];
+
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn splat(x: u32) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`).
+        Lanes4(unsafe { vdupq_n_u32(x) })
+    }
+
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn from_array(lanes: [u32; 4]) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`); the load reads exactly
+        // the four `u32`s of `lanes`.
+        Lanes4(unsafe { vld1q_u32(lanes.as_ptr()) })
+    }
+
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn to_array(self) -> [u32; 4] {
+        let mut lanes = [0u32; 4];
+        // SAFETY: NEON is available (see `Lanes4`); the store writes
+        // exactly the four `u32`s of `lanes`.
+        unsafe { vst1q_u32(lanes.as_mut_ptr(), self.0) };
+        lanes
+    }
+
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn shr<const N: i32>(self) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`); `0 < N < 32` is in the
+        // instruction's range (checked at compile time).
+        Lanes4(unsafe { vshrq_n_u32::<N>(self.0) })
+    }
+
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn shl<const N: i32>(self) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`); `0 < N < 32` is in the
+        // instruction's range (checked at compile time).
+        Lanes4(unsafe { vshlq_n_u32::<N>(self.0) })
+    }
+
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn rotr<const R: i32, const L: i32>(self) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`). SRI by `R` keeps the top
+        // `R` bits of `x << L` (with `L = 32 - R`, the low bits of `x`
+        // rotated up) and fills the rest with `x >> R`.
+        Lanes4(unsafe { vsriq_n_u32::<R>(vshlq_n_u32::<L>(self.0), self.0) })
+    }
+
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn swap_bytes(self) -> Self {
+        // SAFETY: NEON is available (see `Lanes4`). REV32 reverses the bytes
+        // of each 32-bit lane.
+        Lanes4(unsafe { vreinterpretq_u32_u8(vrev32q_u8(vreinterpretq_u8_u32(self.0))) })
+    }
+
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    fn le_mask(self, bound: Self) -> u32 {
+        const LANE_BITS: [u32; 4] = [1, 2, 4, 8];
+        // SAFETY: NEON is available (see `Lanes4`); the load reads exactly
+        // the four `u32`s of `LANE_BITS`. Each comparison lane is all ones
+        // or zero, so keeping lane `i`'s bit and adding across the lanes
+        // gives the mask.
+        unsafe {
+            let le = vcleq_u32(self.0, bound.0);
+            vaddvq_u32(vandq_u32(le, vld1q_u32(LANE_BITS.as_ptr())))
+        }
+    }
+}
