@@ -28,6 +28,10 @@ pub(crate) trait Lanes:
 {
     /// Number of lanes.
     const COUNT: usize;
+    /// Whether the instructions overwrite their first operand (SSE without
+    /// AVX), so that every operand still needed afterwards costs a register
+    /// copy; the sigma functions choose their form by it.
+    const TWO_OPERAND: bool = false;
     /// The lanes as an array (`[u32; COUNT]`), lane 0 first.
     type Array: Copy + Default + AsRef<[u32]> + AsMut<[u32]>;
 
@@ -61,24 +65,61 @@ macro_rules! unroll {
     };
 }
 
+// Each sigma is a XOR of rotations and shifts. With two-operand
+// instructions (`Lanes::TWO_OPERAND`) the right shifts and the left shifts
+// are grouped instead, each group nested (`x >> 6 ^ x >> 11 ^ x >> 25` is
+// `((x >> 14 ^ x) >> 5 ^ x) >> 6`): where a rotation is two shifts and an
+// OR this is the same number of operations, but every shift applies to the
+// running value, so a sigma needs two register copies instead of one per
+// shift. The nesting makes a longer dependency chain, which is why
+// three-operand instruction sets keep the rotations.
+
 #[inline(always)]
 fn big_sigma0<V: Lanes>(x: V) -> V {
-    x.rotr::<2, 30>() ^ x.rotr::<13, 19>() ^ x.rotr::<22, 10>()
+    if !V::TWO_OPERAND {
+        x.rotr::<2, 30>() ^ x.rotr::<13, 19>() ^ x.rotr::<22, 10>()
+    } else {
+        // Right by 2, 13, 22; left by 30, 19, 10.
+        let right = ((x.shr::<9>() ^ x).shr::<11>() ^ x).shr::<2>();
+        let left = ((x.shl::<11>() ^ x).shl::<9>() ^ x).shl::<10>();
+        right ^ left
+    }
 }
 
 #[inline(always)]
 fn big_sigma1<V: Lanes>(x: V) -> V {
-    x.rotr::<6, 26>() ^ x.rotr::<11, 21>() ^ x.rotr::<25, 7>()
+    if !V::TWO_OPERAND {
+        x.rotr::<6, 26>() ^ x.rotr::<11, 21>() ^ x.rotr::<25, 7>()
+    } else {
+        // Right by 6, 11, 25; left by 26, 21, 7.
+        let right = ((x.shr::<14>() ^ x).shr::<5>() ^ x).shr::<6>();
+        let left = ((x.shl::<5>() ^ x).shl::<14>() ^ x).shl::<7>();
+        right ^ left
+    }
 }
 
 #[inline(always)]
 fn small_sigma0<V: Lanes>(x: V) -> V {
-    x.rotr::<7, 25>() ^ x.rotr::<18, 14>() ^ x.shr::<3>()
+    if !V::TWO_OPERAND {
+        x.rotr::<7, 25>() ^ x.rotr::<18, 14>() ^ x.shr::<3>()
+    } else {
+        // Right by 3, 7, 18; left by 25, 14.
+        let right = ((x.shr::<11>() ^ x).shr::<4>() ^ x).shr::<3>();
+        let left = (x.shl::<11>() ^ x).shl::<14>();
+        right ^ left
+    }
 }
 
 #[inline(always)]
 fn small_sigma1<V: Lanes>(x: V) -> V {
-    x.rotr::<17, 15>() ^ x.rotr::<19, 13>() ^ x.shr::<10>()
+    if !V::TWO_OPERAND {
+        x.rotr::<17, 15>() ^ x.rotr::<19, 13>() ^ x.shr::<10>()
+    } else {
+        // Right by 10, 17, 19; left by 15, 13.
+        let right = ((x.shr::<2>() ^ x).shr::<7>() ^ x).shr::<10>();
+        let left = (x.shl::<2>() ^ x).shl::<13>();
+        right ^ left
+    }
 }
 
 #[inline(always)]
@@ -168,6 +209,38 @@ fn expand<V: Lanes>(w: &mut Window<V>, i: usize) {
         + w[i % 16];
 }
 
+/// `K` in blocks of sixteen: block `b` holds the constants of rounds
+/// `16 * b .. 16 * b + 16`.
+const K_BLOCKS: [[u32; 16]; 4] = {
+    let mut blocks = [[0u32; 16]; 4];
+    let mut i = 0;
+    while i < 64 {
+        blocks[i / 16][i % 16] = K[i];
+        i += 1;
+    }
+    blocks
+};
+
+/// Rounds `16 * b .. 16 * b + 16` for each block `b` of `k_blocks`
+/// (`b >= 1`), expanding the schedule as they go.
+///
+/// Unlike the unrolled rounds, this is a loop: one copy of sixteen rounds
+/// serves every block. The rounds past the message's constant words gain
+/// nothing from unrolling, and the fully unrolled search step is bigger
+/// than the instruction and op caches; looping the uniform rounds keeps the
+/// hot code small enough to stay in them. Within a block every window index
+/// is still a constant, since the block starts at a multiple of sixteen.
+#[inline(always)]
+fn rounds_in_blocks<V: Lanes>(s: &mut State<V>, w: &mut Window<V>, k_blocks: &[[u32; 16]]) {
+    for k in k_blocks {
+        unroll!(j in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
+            // Any `i` with `i % 16 == j` and `i >= 16` names the same slots.
+            expand(w, 16 + j);
+            s.round(V::splat(k[j]) + w[j]);
+        });
+    }
+}
+
 /// Lane-wise sum of two states: the feed-forward after a compression.
 #[inline(always)]
 fn add_states<V: Lanes>(x: [V; 8], y: [V; 8]) -> [V; 8] {
@@ -186,18 +259,7 @@ fn compress<V: Lanes>(state: [V; 8], block: [V; 16]) -> [V; 8] {
     unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
         s.round_with(&w, i);
     });
-    unroll!(i in [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
-        expand(&mut w, i);
-        s.round_with(&w, i);
-    });
-    unroll!(i in [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47] {
-        expand(&mut w, i);
-        s.round_with(&w, i);
-    });
-    unroll!(i in [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63] {
-        expand(&mut w, i);
-        s.round_with(&w, i);
-    });
+    rounds_in_blocks(&mut s, &mut w, &K_BLOCKS[1..]);
     add_states(state, s.words())
 }
 
@@ -336,8 +398,9 @@ pub(crate) fn scan<V: Lanes>(job: &SearchJob, start: u32, count: u64) -> Option<
 }
 
 /// `K[i] + W[i]` for the padding block of a 64-byte message (0x80, zeros,
-/// length 512): its whole schedule is a constant.
-const PADDING_64_KW: [u32; 64] = {
+/// length 512): its whole schedule is a constant. In blocks of sixteen
+/// rounds, like [`K_BLOCKS`].
+const PADDING_64_KW: [[u32; 16]; 4] = {
     let mut w = [0u32; 64];
     w[0] = 0x8000_0000;
     w[15] = 512;
@@ -349,10 +412,10 @@ const PADDING_64_KW: [u32; 64] = {
             .wrapping_add(w[i - 16]);
         i += 1;
     }
-    let mut kw = [0u32; 64];
+    let mut kw = [[0u32; 16]; 4];
     let mut i = 0;
     while i < 64 {
-        kw[i] = K[i].wrapping_add(w[i]);
+        kw[i / 16][i % 16] = K[i].wrapping_add(w[i]);
         i += 1;
     }
     kw
@@ -364,19 +427,14 @@ fn sha256d_64_lanes<V: Lanes>(block: [V; 16]) -> [V; 8] {
     let iv = IV.map(V::splat);
     let state = compress(iv, block);
 
+    // No schedule to expand and no constant to fold: every round is alike,
+    // so they all run as a loop.
     let mut s = State::from_words(state);
-    unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
-        s.round(V::splat(PADDING_64_KW[i]));
-    });
-    unroll!(i in [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
-        s.round(V::splat(PADDING_64_KW[i]));
-    });
-    unroll!(i in [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47] {
-        s.round(V::splat(PADDING_64_KW[i]));
-    });
-    unroll!(i in [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63] {
-        s.round(V::splat(PADDING_64_KW[i]));
-    });
+    for kw in &PADDING_64_KW {
+        unroll!(j in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
+            s.round(V::splat(kw[j]));
+        });
+    }
     let digest = add_states(state, s.words());
     hash_digest::<V, false>(digest)
 }
