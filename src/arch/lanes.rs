@@ -13,6 +13,12 @@
 //! padded blocks fold away, so that a zero word costs nothing and a constant
 //! one costs one addition folded into `K`. Work that only feeds values
 //! nobody reads, such as the last rounds' `a`, is removed as dead code.
+//!
+//! Rounds past the constant words gain nothing from unrolling, and a fully
+//! unrolled step can outgrow the instruction and op caches; those rounds
+//! run as a loop of sixteen unrolled rounds where that measured faster:
+//! the batch compressions everywhere, and the nonce search where
+//! [`Lanes::LOOP_LATE_ROUNDS`] says so.
 
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
@@ -28,10 +34,14 @@ pub(crate) trait Lanes:
 {
     /// Number of lanes.
     const COUNT: usize;
-    /// Whether the instructions overwrite their first operand (SSE without
-    /// AVX), so that every operand still needed afterwards costs a register
-    /// copy; the sigma functions choose their form by it.
-    const TWO_OPERAND: bool = false;
+    /// Whether [`scan`] runs rounds 16..=63 of both hashes as one loop
+    /// rather than unrolled. The loop costs a few more instructions per
+    /// nonce (the schedule words that are constant in the unrolled form
+    /// are computed, and the second hash runs to round 63), but the step
+    /// shrinks to a third: a win where the unrolled step's instructions are
+    /// more than the op cache holds, as with two-operand SSE and its
+    /// register copies.
+    const LOOP_LATE_ROUNDS: bool = false;
     /// The lanes as an array (`[u32; COUNT]`), lane 0 first.
     type Array: Copy + Default + AsRef<[u32]> + AsMut<[u32]>;
 
@@ -65,61 +75,24 @@ macro_rules! unroll {
     };
 }
 
-// Each sigma is a XOR of rotations and shifts. With two-operand
-// instructions (`Lanes::TWO_OPERAND`) the right shifts and the left shifts
-// are grouped instead, each group nested (`x >> 6 ^ x >> 11 ^ x >> 25` is
-// `((x >> 14 ^ x) >> 5 ^ x) >> 6`): where a rotation is two shifts and an
-// OR this is the same number of operations, but every shift applies to the
-// running value, so a sigma needs two register copies instead of one per
-// shift. The nesting makes a longer dependency chain, which is why
-// three-operand instruction sets keep the rotations.
-
 #[inline(always)]
 fn big_sigma0<V: Lanes>(x: V) -> V {
-    if !V::TWO_OPERAND {
-        x.rotr::<2, 30>() ^ x.rotr::<13, 19>() ^ x.rotr::<22, 10>()
-    } else {
-        // Right by 2, 13, 22; left by 30, 19, 10.
-        let right = ((x.shr::<9>() ^ x).shr::<11>() ^ x).shr::<2>();
-        let left = ((x.shl::<11>() ^ x).shl::<9>() ^ x).shl::<10>();
-        right ^ left
-    }
+    x.rotr::<2, 30>() ^ x.rotr::<13, 19>() ^ x.rotr::<22, 10>()
 }
 
 #[inline(always)]
 fn big_sigma1<V: Lanes>(x: V) -> V {
-    if !V::TWO_OPERAND {
-        x.rotr::<6, 26>() ^ x.rotr::<11, 21>() ^ x.rotr::<25, 7>()
-    } else {
-        // Right by 6, 11, 25; left by 26, 21, 7.
-        let right = ((x.shr::<14>() ^ x).shr::<5>() ^ x).shr::<6>();
-        let left = ((x.shl::<5>() ^ x).shl::<14>() ^ x).shl::<7>();
-        right ^ left
-    }
+    x.rotr::<6, 26>() ^ x.rotr::<11, 21>() ^ x.rotr::<25, 7>()
 }
 
 #[inline(always)]
 fn small_sigma0<V: Lanes>(x: V) -> V {
-    if !V::TWO_OPERAND {
-        x.rotr::<7, 25>() ^ x.rotr::<18, 14>() ^ x.shr::<3>()
-    } else {
-        // Right by 3, 7, 18; left by 25, 14.
-        let right = ((x.shr::<11>() ^ x).shr::<4>() ^ x).shr::<3>();
-        let left = (x.shl::<11>() ^ x).shl::<14>();
-        right ^ left
-    }
+    x.rotr::<7, 25>() ^ x.rotr::<18, 14>() ^ x.shr::<3>()
 }
 
 #[inline(always)]
 fn small_sigma1<V: Lanes>(x: V) -> V {
-    if !V::TWO_OPERAND {
-        x.rotr::<17, 15>() ^ x.rotr::<19, 13>() ^ x.shr::<10>()
-    } else {
-        // Right by 10, 17, 19; left by 15, 13.
-        let right = ((x.shr::<2>() ^ x).shr::<7>() ^ x).shr::<10>();
-        let left = (x.shl::<2>() ^ x).shl::<13>();
-        right ^ left
-    }
+    x.rotr::<17, 15>() ^ x.rotr::<19, 13>() ^ x.shr::<10>()
 }
 
 #[inline(always)]
@@ -267,16 +240,23 @@ fn compress<V: Lanes>(state: [V; 8], block: [V; 16]) -> [V; 8] {
 /// message.
 const DIGEST_PADDING: [u32; 8] = [0x8000_0000, 0, 0, 0, 0, 0, 0, 256];
 
-/// The second hash of SHA-256d, whose message is `digest` and constant
-/// padding: its state after round 60 if `UP_TO_ROUND_60`, else the final
-/// state.
+/// The message block of the second hash: `digest` and its padding.
 #[inline(always)]
-fn hash_digest<V: Lanes, const UP_TO_ROUND_60: bool>(digest: [V; 8]) -> [V; 8] {
+fn digest_block<V: Lanes>(digest: [V; 8]) -> Window<V> {
     let mut w = [V::splat(0); 16];
     w[..8].copy_from_slice(&digest);
     for (w, padding) in w[8..].iter_mut().zip(DIGEST_PADDING) {
         *w = V::splat(padding);
     }
+    w
+}
+
+/// The second hash of SHA-256d, whose message is `digest` and constant
+/// padding: its state after round 60 if `UP_TO_ROUND_60`, else the final
+/// state.
+#[inline(always)]
+fn hash_digest<V: Lanes, const UP_TO_ROUND_60: bool>(digest: [V; 8]) -> [V; 8] {
+    let mut w = digest_block(digest);
     let iv = IV.map(V::splat);
     let mut s = State::from_words(iv);
     unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
@@ -340,6 +320,31 @@ fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
     unroll!(i in [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
         s.round_with(&w, i);
     });
+
+    let midstate = job.midstate.map(V::splat);
+    if V::LOOP_LATE_ROUNDS {
+        // Rounds 16..=63 of both hashes run as one loop of sixteen rounds,
+        // entered twice; in between, the first hash's feed-forward and the
+        // second hash's rounds 0..=15, whose constant padding words fold
+        // away. The second hash runs to round 63, where `h` is the `e` of
+        // round 60.
+        let mut second_hash = false;
+        loop {
+            rounds_in_blocks(&mut s, &mut w, &K_BLOCKS[1..]);
+            if second_hash {
+                break;
+            }
+            second_hash = true;
+            let digest = add_states(midstate, s.words());
+            w = digest_block(digest);
+            s = State::from_words(IV.map(V::splat));
+            unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
+                s.round_with(&w, i);
+            });
+        }
+        return V::splat(IV[7]) + s.h;
+    }
+
     w[0] = V::splat(pre.w16);
     s.round_with(&w, 16);
     w[1] = V::splat(pre.w17);
@@ -356,7 +361,7 @@ fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
         expand(&mut w, i);
         s.round_with(&w, i);
     });
-    let digest = add_states(job.midstate.map(V::splat), s.words());
+    let digest = add_states(midstate, s.words());
 
     // After round 60 the state's `e` is the final `h`.
     let [_, _, _, _, final_h, _, _, _] = hash_digest::<V, true>(digest);

@@ -102,7 +102,7 @@ impl BitOr for Lanes4 {
 
 impl Lanes for Lanes4 {
     const COUNT: usize = 4;
-    const TWO_OPERAND: bool = true;
+    const LOOP_LATE_ROUNDS: bool = true;
     type Array = [u32; 4];
 
     #[inline(always)]
