@@ -8,12 +8,15 @@
 //! alone would leave the unit idle three cycles out of four: interleaving
 //! independent nonces (or inputs) fills those cycles.
 //!
-//! Everything here is legacy-SSE encoded (the SHA instructions have no VEX
-//! form). Legacy SSE after 256-bit AVX code that left the upper YMM halves
-//! dirty is slow on some CPUs; the kernel is only entered from code compiled
-//! without AVX, and LLVM emits `vzeroupper` before every return from (and
-//! call out of) a function that used YMM registers, so the upper halves are
-//! clean on entry. (AMD Zen has no such transition penalty in any case.)
+//! When the CPU also has AVX2, the nonce search computes the first hash's
+//! message schedule with it (`avx2_schedule`); otherwise (Intel Goldmont
+//! and Tremont have SHA-NI without AVX2) everything here is legacy-SSE
+//! encoded, the SHA instructions having no VEX form. Legacy SSE after
+//! 256-bit AVX code that left the upper YMM halves dirty is slow on some
+//! CPUs; the kernel is only entered from code compiled without AVX, and
+//! LLVM emits `vzeroupper` before every return from (and call out of) a
+//! function that used YMM registers, so the upper halves are clean on
+//! entry. (AMD Zen has no such transition penalty in any case.)
 //!
 //! State layout used by SHA256RNDS2: one register holds lanes
 //! `[F, E, B, A]` (lane 0 first), the other `[H, G, D, C]`.
@@ -26,6 +29,8 @@ use core::arch::x86::*;
 use core::arch::x86_64::*;
 
 use core::arch::asm;
+
+mod avx2_schedule;
 
 use crate::arch::scalar::{small_sigma0, small_sigma1};
 use crate::search::{Candidates, SearchJob};
@@ -45,17 +50,38 @@ const BATCH_STREAMS: usize = 4;
 
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct ShaNi(());
+pub(crate) struct ShaNi {
+    /// Whether the CPU (and OS) also support AVX2: the nonce search then
+    /// computes the first hash's message schedule with it.
+    avx2: bool,
+}
 
 impl ShaNi {
     pub(crate) fn detect() -> Option<Self> {
-        super::has_sha_ni::get().then_some(ShaNi(()))
+        super::has_sha_ni::get().then(|| ShaNi {
+            avx2: super::has_avx2::get(),
+        })
+    }
+
+    /// The same kernel restricted to SHA and SSE4.1, as on CPUs with SHA-NI
+    /// but no AVX2 (Intel Goldmont and Tremont): lets tests cover that
+    /// path on any CPU with SHA-NI.
+    #[cfg(test)]
+    fn without_avx2(self) -> Self {
+        ShaNi { avx2: false }
     }
 
     pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
-        // SAFETY: `self` exists only when `detect` found SHA, SSE2, SSSE3
-        // and SSE4.1, the features `scan_streams` is compiled for.
-        unsafe { scan_streams::<SCAN_STREAMS>(job, start, count) }
+        if self.avx2 {
+            // SAFETY: `self.avx2` is set only when `detect` also found AVX
+            // and AVX2 (with OS support), the rest of what this is compiled
+            // for.
+            unsafe { avx2_schedule::scan(job, start, count) }
+        } else {
+            // SAFETY: `self` exists only when `detect` found SHA, SSE2, SSSE3
+            // and SSE4.1, the features `scan_streams` is compiled for.
+            unsafe { scan_streams::<SCAN_STREAMS>(job, start, count) }
+        }
     }
 
     pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
@@ -387,8 +413,27 @@ unsafe fn last_state_words<const N: usize>(setup: &ScanSetup, first: u32) -> [u3
     slide(&mut window, &next);
     rounds_4(&mut st, &next, load_words(&K_GROUPS[7]));
     scheduled_rounds_4_each!(&mut st, &mut window, 8, 9, 10, 11, 12, 13, 14, 15);
+    second_hash_last_words(setup, st)
+}
 
-    // Second hash of the digest, rounds 0..=61 only.
+/// `H7` of the second hash, from the first hash's states before the
+/// feed-forward: rounds 0..=61 only.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+unsafe fn second_hash_last_words<const N: usize>(setup: &ScanSetup, st: [State; N]) -> [u32; N] {
+    let (mut st, mut window) = second_hash_to_round_15(setup, st);
+    scheduled_rounds_4_each!(&mut st, &mut window, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+    second_hash_last_rounds(st, &window)
+}
+
+/// The second hash's rounds 0..=15, from the first hash's states before
+/// the feed-forward; the states and the schedule window of words 0..=15.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+unsafe fn second_hash_to_round_15<const N: usize>(
+    setup: &ScanSetup,
+    mut st: [State; N],
+) -> ([State; N], [[__m128i; 4]; N]) {
     let mut digest_window = [[_mm_setzero_si128(); 4]; N];
     for (s, m) in st.iter_mut().zip(digest_window.iter_mut()) {
         let [w0_3, w4_7] = to_words(add_state(*s, setup.midstate));
@@ -420,24 +465,20 @@ unsafe fn last_state_words<const N: usize>(setup: &ScanSetup, first: u32) -> [u3
     for r in (8..16).step_by(2) {
         rounds_2_same(&mut st, words([padding_kw(r), padding_kw(r + 1), 0, 0]));
     }
-    scheduled_rounds_4_each!(
-        &mut st,
-        &mut digest_window,
-        4,
-        5,
-        6,
-        7,
-        8,
-        9,
-        10,
-        11,
-        12,
-        13,
-        14
-    );
-    // Rounds 60 and 61: afterwards lane F holds round 60's e, which
-    // rounds 61..=63 only move into h.
-    for (next, m) in words_now.iter_mut().zip(&digest_window) {
+    (st, digest_window)
+}
+
+/// The second hash's rounds 60 and 61, after `scheduled_rounds_4` of
+/// groups 4..=14, and its `H7`: lane F then holds round 60's e, which
+/// rounds 61..=63 only move into h.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+unsafe fn second_hash_last_rounds<const N: usize>(
+    mut st: [State; N],
+    window: &[[__m128i; 4]; N],
+) -> [u32; N] {
+    let mut words_now = [_mm_setzero_si128(); N];
+    for (next, m) in words_now.iter_mut().zip(window) {
         *next = _mm_add_epi32(schedule(m), load_words(&K_GROUPS[15]));
     }
     rounds_2(&mut st, &words_now);
@@ -604,5 +645,98 @@ unsafe fn batch<const N: usize>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
     }
     for (input, output) in inputs.remainder().iter().zip(outputs.into_remainder()) {
         sha256d_64_streams::<1>(core::slice::from_ref(input), core::slice::from_mut(output));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arch::scalar;
+    use crate::{BlockHeader, Target};
+
+    /// A deterministic pseudo-random sequence (SplitMix64).
+    struct SplitMix(u64);
+
+    impl SplitMix {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+    }
+
+    fn random_job(rng: &mut SplitMix, top: u32) -> SearchJob {
+        let mut bytes = [0u8; 80];
+        for chunk in bytes.chunks_exact_mut(8) {
+            chunk.copy_from_slice(&rng.next().to_le_bytes());
+        }
+        let mut target = [0xff; 32];
+        target[28..].copy_from_slice(&top.to_le_bytes());
+        SearchJob::new(
+            &BlockHeader::from_bytes(&bytes),
+            Target::from_le_bytes(target),
+        )
+    }
+
+    /// Bit `i`: the kernel reported nonce `start + i` (`count <= 64`),
+    /// scanning on from just past each report as the driver does.
+    fn reported(kernel: ShaNi, job: &SearchJob, start: u32, count: u64) -> u64 {
+        let mut bits = 0u64;
+        let mut done = 0u64;
+        while done < count {
+            let from = start.wrapping_add(done as u32);
+            let Some(found) = kernel.scan(job, from, count - done) else {
+                break;
+            };
+            assert!(found.mask != 0 && found.scanned > 0 && found.scanned <= count - done);
+            let base = u64::from(found.first_nonce.wrapping_sub(start));
+            for lane in 0..32 {
+                if found.mask >> lane & 1 == 1 {
+                    let at = base + lane;
+                    assert!(at >= done && at < done + found.scanned, "outside the range");
+                    bits |= 1 << at;
+                }
+            }
+            done += found.scanned;
+        }
+        bits
+    }
+
+    fn expected(job: &SearchJob, start: u32, count: u64) -> u64 {
+        (0..count)
+            .filter(|&i| {
+                let nonce = start.wrapping_add(i as u32);
+                scalar::last_state_word(job, nonce).swap_bytes() <= job.target_top
+            })
+            .fold(0, |bits, i| bits | 1 << i)
+    }
+
+    #[test]
+    fn both_paths_equal_the_reference() {
+        let Some(kernel) = ShaNi::detect() else {
+            return;
+        };
+        let mut rng = SplitMix(0x5a25_6d00_c0ff_ee11);
+        for round in 0..200 {
+            let top = [0x2000_0000, u32::MAX, 0, 0x0100_0000][round % 4];
+            let job = random_job(&mut rng, top);
+            let count = rng.next() % 65;
+            let start = if round % 5 == 0 {
+                // Ranges ending exactly at the last nonce.
+                (u32::MAX as u64 + 1 - count) as u32
+            } else {
+                rng.next() as u32 & !0xff_ffff | (rng.next() % 0x1_0000) as u32
+            };
+            let want = expected(&job, start, count);
+            for path in [kernel, kernel.without_avx2()] {
+                assert_eq!(
+                    reported(path, &job, start, count),
+                    want,
+                    "{path:?} at {start}+{count}"
+                );
+            }
+        }
     }
 }
