@@ -311,6 +311,54 @@ pub(crate) struct Candidates {
     pub(crate) scanned: u64,
 }
 
+/// The scanning loop every multi-nonce kernel shares:
+/// `scan_in_steps!(start, count, lanes, |first| step)` evaluates `step`
+/// for `first = start, start + lanes, ...`; `step` gives the candidate bits
+/// of nonces `first..first + lanes` (bit `i` for `first + i`, wrapping past
+/// `u32::MAX`). The loop masks the lanes past the range and ends with the
+/// first step that has a candidate, as the kernel contract's `scan` does.
+///
+/// A macro rather than a function taking a closure: a closure is compiled
+/// without the `#[target_feature]`s of the kernel it is written in when it
+/// comes from generic code, and then nothing in it is inlined.
+macro_rules! scan_in_steps {
+    ($start:expr, $count:expr, $lanes:expr, |$first:ident| $step:expr) => {{
+        let (start, count, lanes): (u32, u64, u32) = ($start, $count, $lanes);
+        let mut offset = 0u64;
+        loop {
+            if offset >= count {
+                break None;
+            }
+            // `start + count <= 2^32`, so the offset fits in a nonce.
+            let $first = start.wrapping_add(offset as u32);
+            let in_range = (count - offset).min(u64::from(lanes));
+            let mut mask: u32 = $step;
+            if in_range < u64::from(lanes) {
+                mask &= (1u32 << in_range) - 1;
+            }
+            if mask != 0 {
+                break Some($crate::search::Candidates {
+                    first_nonce: $first,
+                    mask,
+                    scanned: offset + in_range,
+                });
+            }
+            offset += in_range;
+        }
+    }};
+}
+pub(crate) use scan_in_steps;
+
+/// Candidate bits of a step's last state words: lane `i` may meet the
+/// target when its hash's top 32 bits, `last_words[i].swap_bytes()`, are at
+/// most the target's.
+#[inline(always)]
+pub(crate) fn candidate_bits(last_words: &[u32], target_top: u32) -> u32 {
+    last_words.iter().enumerate().fold(0, |mask, (lane, &h7)| {
+        mask | (u32::from(h7.swap_bytes() <= target_top) << lane)
+    })
+}
+
 /// What the driver's visitor wants after a solution.
 pub(crate) enum Visit {
     /// Keep going.

@@ -23,7 +23,7 @@
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::scalar;
-use crate::search::{Candidates, SearchJob};
+use crate::search::{self, Candidates, SearchJob};
 use crate::sha256::{IV, K};
 
 /// A vector of 32-bit lanes, each an independent SHA-256 computation.
@@ -371,35 +371,16 @@ fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
 /// The kernel contract's `scan`, `V::COUNT` nonces per step.
 #[inline(always)]
 pub(crate) fn scan<V: Lanes>(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
-    let lanes = V::COUNT as u64;
     let mut lane_offsets = V::Array::default();
     for (offset, lane) in (0u32..).zip(lane_offsets.as_mut()) {
         *lane = offset;
     }
     let lane_offsets = V::from_array(lane_offsets);
     let bound = V::splat(job.target_top);
-
-    let mut offset = 0u64;
-    while offset < count {
-        // Truncation is the nonce space's wrap-around; lanes past the
-        // range are masked out below.
-        let first_nonce = start.wrapping_add(offset as u32);
+    search::scan_in_steps!(start, count, V::COUNT as u32, |first_nonce| {
         let h7 = last_state_word(job, V::splat(first_nonce) + lane_offsets);
-        let mut mask = h7.swap_bytes().le_mask(bound);
-        let left = count - offset;
-        if left < lanes {
-            mask &= (1u32 << left) - 1;
-        }
-        if mask != 0 {
-            return Some(Candidates {
-                first_nonce,
-                mask,
-                scanned: offset + left.min(lanes),
-            });
-        }
-        offset += lanes;
-    }
-    None
+        h7.swap_bytes().le_mask(bound)
+    })
 }
 
 /// `K[i] + W[i]` for the padding block of a 64-byte message (0x80, zeros,

@@ -19,7 +19,7 @@
 use core::arch::aarch64::*;
 
 use crate::arch::scalar::{small_sigma0, small_sigma1};
-use crate::search::{Candidates, SearchJob};
+use crate::search::{self, Candidates, SearchJob};
 use crate::sha256::{IV, K};
 
 /// Nonces hashed side by side by `scan`. Two, as in Bitcoin Core's ARMv8
@@ -313,28 +313,11 @@ unsafe fn scan_streams<const N: usize>(
     count: u64,
 ) -> Option<Candidates> {
     let setup = ScanSetup::new(job);
-    let mut offset = 0u64;
-    while offset < count {
-        // `start + count <= 2^32`, so the offset fits in a nonce; lanes past
-        // the range wrap and are masked out below.
-        let first = start.wrapping_add(offset as u32);
-        let last = last_state_words::<N>(&setup, first);
-        let in_range = (count - offset).min(N as u64);
-        let mut mask = 0u32;
-        for (lane, &h7) in last.iter().enumerate() {
-            let hit = h7.swap_bytes() <= job.target_top && (lane as u64) < in_range;
-            mask |= u32::from(hit) << lane;
-        }
-        if mask != 0 {
-            return Some(Candidates {
-                first_nonce: first,
-                mask,
-                scanned: offset + in_range,
-            });
-        }
-        offset += in_range;
-    }
-    None
+    search::scan_in_steps!(start, count, N as u32, |first| {
+        // SAFETY: the caller guarantees this function's instruction sets.
+        let last = unsafe { last_state_words::<N>(&setup, first) };
+        search::candidate_bits(&last, job.target_top)
+    })
 }
 
 /// Message words `4j..4j + 4` of a 64-byte block (big-endian), `j < 4`.

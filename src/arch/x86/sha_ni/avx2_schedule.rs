@@ -44,7 +44,7 @@ use super::{
     second_hash_to_round_15, ScanSetup, State, HEADER_BITS, PAD_START,
 };
 use crate::arch::scalar::{small_sigma0, small_sigma1};
-use crate::search::{Candidates, SearchJob};
+use crate::search::{self, Candidates, SearchJob};
 use crate::sha256::K;
 
 /// Nonces per batch: one per 32-bit lane of a YMM register.
@@ -350,34 +350,17 @@ pub(super) unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Can
     let schedule = ScheduleSetup::new(job);
     let mut kw = [KwRows::new(), KwRows::new()];
     first_schedule(&schedule, start, &mut kw[0]);
-    let mut offset = 0u64;
     let mut batch = 0u64;
-    while offset < count {
-        // `start + count <= 2^32`, so the offset fits in a nonce; lanes past
-        // the range wrap and are masked out below.
-        let first = start.wrapping_add(offset as u32);
+    search::scan_in_steps!(start, count, LANES as u32, |first| {
         let [even, odd] = &mut kw;
         let (kw, next_kw) = if batch % 2 == 0 {
             (&*even, odd)
         } else {
             (&*odd, even)
         };
-        let last = batch_scheduling_next(&setup, &schedule, first, kw, next_kw);
-        let in_range = (count - offset).min(LANES as u64);
-        let mut mask = 0u32;
-        for (lane, &h7) in last.iter().enumerate() {
-            let hit = h7.swap_bytes() <= job.target_top && (lane as u64) < in_range;
-            mask |= u32::from(hit) << lane;
-        }
-        if mask != 0 {
-            return Some(Candidates {
-                first_nonce: first,
-                mask,
-                scanned: offset + in_range,
-            });
-        }
-        offset += in_range;
         batch += 1;
-    }
-    None
+        // SAFETY: the caller guarantees this function's instruction sets.
+        let last = unsafe { batch_scheduling_next(&setup, &schedule, first, kw, next_kw) };
+        search::candidate_bits(&last, job.target_top)
+    })
 }
