@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sha256d::{Engine, Kernel};
+use sha256d::Engine;
 
 /// Inputs per measured iteration.
 const INPUTS: usize = 1024;
@@ -27,15 +27,8 @@ fn sha256d_64_batch(c: &mut Criterion) {
     let mut outputs = vec![[0u8; 32]; INPUTS];
     let mut group = c.benchmark_group("sha256d_64_batch");
     group.throughput(Throughput::Bytes((INPUTS * 64) as u64));
-    for kernel in Kernel::ALL {
-        let engine = match Engine::new(kernel) {
-            Ok(engine) => engine,
-            Err(e) => {
-                eprintln!("skipping kernel {kernel}: {e}");
-                continue;
-            }
-        };
-        group.bench_function(kernel.name(), |b| {
+    for engine in Engine::available() {
+        group.bench_function(engine.kernel().name(), |b| {
             b.iter(|| engine.sha256d_64_batch(black_box(&inputs), &mut outputs))
         });
     }

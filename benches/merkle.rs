@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use sha256d::{Engine, Kernel};
+use sha256d::Engine;
 
 fn leaves(count: u32) -> Vec<[u8; 32]> {
     (0..count)
@@ -19,16 +19,9 @@ fn merkle_root(c: &mut Criterion) {
         let txids = leaves(count);
         let mut scratch = txids.clone();
         group.throughput(Throughput::Elements(u64::from(count)));
-        for kernel in Kernel::ALL {
-            let engine = match Engine::new(kernel) {
-                Ok(engine) => engine,
-                Err(e) => {
-                    eprintln!("skipping kernel {kernel}: {e}");
-                    continue;
-                }
-            };
+        for engine in Engine::available() {
             group.bench_with_input(
-                BenchmarkId::new(kernel.name(), count),
+                BenchmarkId::new(engine.kernel().name(), count),
                 &txids,
                 |b, txids| {
                     b.iter(|| {

@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use bitcoin_hashes::{sha256, HashEngine as _};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sha256d::{BlockHeader, Engine, Kernel, NonceRange, SearchJob, Solution};
+use sha256d::{BlockHeader, Engine, NonceRange, SearchJob, Solution};
 
 /// Nonces per measured iteration.
 const NONCES: u32 = 1 << 16;
@@ -30,15 +30,8 @@ fn nonce_search(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("nonce_search");
     group.throughput(Throughput::Elements(u64::from(NONCES)));
-    for kernel in Kernel::ALL {
-        let engine = match Engine::new(kernel) {
-            Ok(engine) => engine,
-            Err(e) => {
-                eprintln!("skipping kernel {kernel}: {e}");
-                continue;
-            }
-        };
-        group.bench_function(kernel.name(), |b| {
+    for engine in Engine::available() {
+        group.bench_function(engine.kernel().name(), |b| {
             let mut out = [Solution::default(); 4];
             b.iter(|| engine.search(black_box(&job), black_box(range), &mut out))
         });

@@ -121,7 +121,7 @@ fn main() -> ExitCode {
     // Say what is running, on a terminal only.
     let show_status = std::io::stderr().is_terminal();
     let mut results = Vec::new();
-    for engine in Kernel::available().filter_map(|k| Engine::new(k).ok()) {
+    for engine in Engine::available() {
         for &threads in &thread_counts {
             if show_status {
                 eprint!("measuring {} on {threads} thread(s)...\r", engine.kernel());

@@ -262,6 +262,12 @@ impl Engine {
         engine
     }
 
+    /// An engine for every kernel this CPU runs, in [`Kernel::ALL`] order
+    /// (scalar first): what benchmarks and equivalence checks iterate over.
+    pub fn available() -> impl Iterator<Item = Engine> {
+        Kernel::ALL.into_iter().filter_map(|k| Engine::new(k).ok())
+    }
+
     /// The portable reference engine, available everywhere.
     #[must_use]
     pub const fn scalar() -> Engine {
