@@ -304,7 +304,7 @@ fn arb_range() -> impl Strategy<Value = NonceRange> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
 
     #[test]
     fn every_kernel_equals_the_reference(header in arb_header(), range in arb_range(), kind in arb_target_kind()) {
