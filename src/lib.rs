@@ -14,7 +14,8 @@
 //!   and branches in [`merkle`], hashed a level at a time by the engine.
 //!
 //! The crate is `no_std` and never allocates; the `std` feature (on by
-//! default) adds `std::error::Error` for [`Error`].
+//! default) adds `std::error::Error` for [`Error`], the threaded search in
+//! `parallel`, and Merkle functions that copy their input into a `Vec`.
 //!
 //! ```
 //! use sha256d::{BlockHeader, Engine, NonceRange, SearchJob, Solution};
