@@ -8,7 +8,7 @@
 //! - Mining: a [`SearchJob`] holds everything about a header that does not
 //!   change with the nonce; an [`Engine`] runs one [`Kernel`] over a
 //!   [`NonceRange`] and reports every [`Solution`].
-//! - With the `std` feature, [`parallel`] runs one search on several
+//! - With the `std` feature, `parallel` runs one search on several
 //!   threads.
 //! - Merkle trees: roots (with Bitcoin Core's CVE-2012-2459 mutation flag)
 //!   and branches in [`merkle`], hashed a level at a time by the engine.
