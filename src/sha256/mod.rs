@@ -8,12 +8,11 @@ pub(crate) mod compress;
 pub(crate) mod consts;
 
 pub(crate) use compress::{
-    big_sigma0, big_sigma1, ch, compress_blocks, compress_words, hash_digest, load_block, maj,
-    sha256d_64, small_sigma0, small_sigma1, store_state,
+    big_sigma0, big_sigma1, ch, compress_blocks, compress_words, hash_digest, maj, sha256d_64,
+    small_sigma0, small_sigma1, store_state,
 };
 #[cfg(test)]
 pub(crate) use consts::schedule;
 pub(crate) use consts::{
-    groups, DIGEST_BITS, DIGEST_BLOCK, DIGEST_KW, HEADER_BITS, HEADER_BLOCK, HEADER_KW, IV, K,
-    PADDING_64_KW, PAD_START,
+    DIGEST_BLOCK, DIGEST_KW, HEADER_BITS, HEADER_BLOCK, HEADER_KW, IV, K, PAD_START,
 };

@@ -26,10 +26,9 @@
 
 use core::arch::aarch64::*;
 
-use crate::arch::{candidate_bits, scan_in_steps, Candidates, JobData, KernelImpl};
-use crate::sha256::{
-    groups, DIGEST_BITS, DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PADDING_64_KW, PAD_START,
-};
+use crate::arch::{candidate_bits, groups, scan_in_steps, Candidates, JobData, KernelImpl};
+use crate::sha256::consts::{DIGEST_BITS, PADDING_64_KW};
+use crate::sha256::{DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PAD_START};
 
 /// Nonces hashed side by side by `scan`. Two, as in Bitcoin Core's ARMv8
 /// SHA-256d of 64-byte inputs (`sha256d64_arm_shani::Transform_2way` in

@@ -12,7 +12,9 @@ use core::arch::x86_64::*;
 
 use core::arch::asm;
 
-use crate::sha256::{groups, DIGEST_BITS, DIGEST_KW, HEADER_KW, IV, K, PADDING_64_KW, PAD_START};
+use crate::arch::groups;
+use crate::sha256::consts::{DIGEST_BITS, PADDING_64_KW};
+use crate::sha256::{DIGEST_KW, HEADER_KW, IV, K, PAD_START};
 
 /// Rounds `first .. first + 2P` of a `K + W` table, two rounds per entry
 /// in the low lanes as SHA256RNDS2 reads them.
