@@ -6,7 +6,7 @@
 //! `#[target_feature]` entry points; everything here is `#[inline(always)]`
 //! so that it is compiled with the kernel's instruction set.
 //!
-//! Rounds are unrolled by the [`unroll!`] macro rather than left to the
+//! Rounds are unrolled by the `unroll!` macro rather than left to the
 //! optimiser's heuristics: with every round and schedule index a constant,
 //! the schedule stays in registers (or fixed stack slots), the roles of the
 //! working variables are renamed instead of moved, and the constant words of
