@@ -35,9 +35,10 @@
 //! - `--shares N`: exit (status 0) after N accepted shares.
 //! - `--timeout SECS` (default 120): a pool that sends nothing, or does not
 //!   answer a request, for this long is dropped and reconnected.
-//! - `--retries N`: give up (status 1) after N connections in a row that
-//!   failed before a job arrived; by default it retries for ever, waiting
-//!   1, 2, 4, ... up to 60 seconds between attempts.
+//! - `--retries N`: give up (status 1) when the connection and then N
+//!   reconnections in a row fail (a connection that received a job resets
+//!   the count); by default it retries for ever, waiting 1, 2, 4, ... up to
+//!   60 seconds between attempts.
 //! - `--no-version-rolling`: do not send `mining.configure` (BIP 310).
 //! - `--work-size N`: nonces searched per (extranonce2, version) pair
 //!   before the next version is rolled (default all 2^32).
@@ -131,7 +132,7 @@ pub struct Cli {
     /// Seconds without a message or an answer from the pool before reconnecting
     #[arg(long, value_name = "SECS", default_value_t = 120.0, requires = "pool")]
     timeout: f64,
-    /// Give up after this many failed connections in a row [default: never]
+    /// Give up after this many failed reconnections in a row [default: never]
     #[arg(long, value_name = "N", requires = "pool")]
     retries: Option<u32>,
     /// Do not negotiate BIP 310 version rolling

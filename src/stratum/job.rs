@@ -1041,18 +1041,49 @@ pub struct Work<'a> {
 
 impl<'a> Work<'a> {
     /// The header with nonce 0.
+    ///
+    /// ```
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, Job, Notify, VersionMask};
+    /// # let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1], coinb2: &[2],
+    /// #     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 77, clean_jobs: true };
+    /// # let job = Job::new(&notify, &Extranonce::new(&[], 4)?)?;
+    /// let work = job.works(Extranonce2::from_u64(9, 4)?, Some(VersionMask::BIP320))?.nth(2).unwrap();
+    /// assert_eq!(work.header().nonce, 0);
+    /// assert_eq!(work.header().time, 77);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn header(&self) -> &BlockHeader {
         &self.header
     }
 
     /// The extranonce2 in the coinbase.
+    ///
+    /// ```
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, Job, Notify, VersionMask};
+    /// # let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1], coinb2: &[2],
+    /// #     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 77, clean_jobs: true };
+    /// # let job = Job::new(&notify, &Extranonce::new(&[], 4)?)?;
+    /// let work = job.works(Extranonce2::from_u64(9, 4)?, Some(VersionMask::BIP320))?.nth(2).unwrap();
+    /// assert_eq!(work.extranonce2().to_string(), "00000009");
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn extranonce2(&self) -> &Extranonce2 {
         &self.extranonce2
     }
 
     /// The header version.
+    ///
+    /// ```
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, Job, Notify, VersionMask};
+    /// # let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1], coinb2: &[2],
+    /// #     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 77, clean_jobs: true };
+    /// # let job = Job::new(&notify, &Extranonce::new(&[], 4)?)?;
+    /// let work = job.works(Extranonce2::from_u64(9, 4)?, Some(VersionMask::BIP320))?.nth(2).unwrap();
+    /// assert_eq!(work.version(), 0x2000_4000);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub fn version(&self) -> u32 {
         u32::from_le_bytes(self.header.version.to_le_bytes())
@@ -1060,6 +1091,16 @@ impl<'a> Work<'a> {
 
     /// The `version_bits` shares of this work carry (`None` without
     /// version rolling).
+    ///
+    /// ```
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, Job, Notify, VersionMask};
+    /// # let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1], coinb2: &[2],
+    /// #     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 77, clean_jobs: true };
+    /// # let job = Job::new(&notify, &Extranonce::new(&[], 4)?)?;
+    /// let work = job.works(Extranonce2::from_u64(9, 4)?, Some(VersionMask::BIP320))?.nth(2).unwrap();
+    /// assert_eq!(work.version_bits(), Some(0x0000_4000));
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn version_bits(&self) -> Option<u32> {
         self.version_bits
@@ -1068,12 +1109,35 @@ impl<'a> Work<'a> {
     /// The nonce search for this work: its own midstate (the version is
     /// in the header's first 64 bytes) and `target`, normally the share
     /// target of [`share_target`](super::share_target).
+    ///
+    /// ```
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, Job, Notify, VersionMask};
+    /// # let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1], coinb2: &[2],
+    /// #     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 77, clean_jobs: true };
+    /// # let job = Job::new(&notify, &Extranonce::new(&[], 4)?)?;
+    /// let work = job.works(Extranonce2::from_u64(9, 4)?, Some(VersionMask::BIP320))?.nth(2).unwrap();
+    /// let search = work.search_job(sha256d::Target::MAX);
+    /// assert_eq!(search.hash(5), sha256d::BlockHeader { nonce: 5, ..*work.header() }.block_hash());
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub fn search_job(&self, target: Target) -> SearchJob {
         SearchJob::new(&self.header, target)
     }
 
     /// The share to submit for `nonce`.
+    ///
+    /// ```
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, Job, Notify, VersionMask};
+    /// # let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1], coinb2: &[2],
+    /// #     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 77, clean_jobs: true };
+    /// # let job = Job::new(&notify, &Extranonce::new(&[], 4)?)?;
+    /// let work = job.works(Extranonce2::from_u64(9, 4)?, Some(VersionMask::BIP320))?.nth(2).unwrap();
+    /// let share = work.share(5);
+    /// assert_eq!((share.nonce(), share.ntime(), share.version_bits()), (5, 77, Some(0x4000)));
+    /// assert_eq!(share.extranonce2(), work.extranonce2());
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub fn share(&self, nonce: u32) -> Share<'a> {
         Share::new(
