@@ -1149,3 +1149,64 @@ impl<'a> Work<'a> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prevhash_words_are_byte_swapped_in_place() {
+        let mut sent = [0u8; 32];
+        for (i, byte) in sent.iter_mut().enumerate() {
+            *byte = i as u8;
+        }
+        let internal = prevhash_from_stratum(sent).to_byte_array();
+        for word in 0..8 {
+            let at = 4 * word;
+            assert_eq!(
+                internal[at..at + 4],
+                [sent[at + 3], sent[at + 2], sent[at + 1], sent[at]]
+            );
+        }
+        assert_eq!(prevhash_to_stratum(prevhash_from_stratum(sent)), sent);
+    }
+
+    #[test]
+    fn hex_is_hashed_in_chunks_like_the_bytes() {
+        // Lengths around the 64-byte decoding chunk and the 64-byte block.
+        let bytes: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
+        let mut hex = [0u8; 600];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(bytes) {
+            pair[0] = b"0123456789abcdef"[usize::from(byte >> 4)];
+            pair[1] = b"0123456789abcdef"[usize::from(byte & 15)];
+        }
+        for len in [0, 1, 63, 64, 65, 127, 128, 129, 300] {
+            let text = core::str::from_utf8(&hex[..2 * len]).unwrap();
+            assert_eq!(validate_hex(text, Field::Coinb2), Ok(()));
+            let mut from_hex = Sha256::new();
+            hash_valid_hex(&mut from_hex, text);
+            let mut from_bytes = Sha256::new();
+            from_bytes.update(&bytes[..len]);
+            assert_eq!(from_hex.finalize(), from_bytes.finalize(), "{len} bytes");
+        }
+    }
+
+    #[test]
+    fn hex_validation_reports_the_first_bad_byte() {
+        assert_eq!(
+            validate_hex("abc", Field::Coinb1),
+            Err(Error::Hex {
+                field: Field::Coinb1,
+                error: crate::Error::OddHexLength
+            })
+        );
+        assert_eq!(
+            validate_hex("ab cd ", Field::Coinb1),
+            Err(Error::Hex {
+                field: Field::Coinb1,
+                error: crate::Error::InvalidHexCharacter { index: 2 }
+            })
+        );
+        assert_eq!(validate_hex("", Field::Coinb1), Ok(()));
+    }
+}

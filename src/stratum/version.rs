@@ -214,3 +214,51 @@ pub(super) fn parse_u32_hex(hex: &str, field: Field) -> Result<u32, Error> {
         Err(error) => Err(Error::Hex { field, error }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_walk_the_subsets_of_the_mask_in_order() {
+        // No bits: one pattern.
+        assert_eq!(next_pattern(0, 0), None);
+        // Bits 1 and 3: 0b0000, 0b0010, 0b1000, 0b1010, then the end.
+        let mut seen = [0u32; 4];
+        let mut pattern = Some(0);
+        for slot in &mut seen {
+            *slot = pattern.unwrap();
+            pattern = next_pattern(*slot, 0b1010);
+        }
+        assert_eq!(seen, [0b0000, 0b0010, 0b1000, 0b1010]);
+        assert_eq!(pattern, None);
+        // The full mask: every value, wrapping to the end after all ones.
+        assert_eq!(next_pattern(0, u32::MAX), Some(1));
+        assert_eq!(next_pattern(0x7fff_ffff, u32::MAX), Some(0x8000_0000));
+        assert_eq!(next_pattern(u32::MAX, u32::MAX), None);
+        // The top bit alone.
+        assert_eq!(next_pattern(0, 0x8000_0000), Some(0x8000_0000));
+        assert_eq!(next_pattern(0x8000_0000, 0x8000_0000), None);
+    }
+
+    #[test]
+    fn u32_fields_are_eight_hex_digits() {
+        assert_eq!(parse_u32_hex("20000004", Field::Version), Ok(0x2000_0004));
+        assert_eq!(parse_u32_hex("FFFFFFFF", Field::NBits), Ok(u32::MAX));
+        assert_eq!(
+            parse_u32_hex("0x200000", Field::Version),
+            Err(Error::Hex {
+                field: Field::Version,
+                error: crate::Error::InvalidHexCharacter { index: 1 }
+            })
+        );
+        assert_eq!(
+            parse_u32_hex("", Field::NTime),
+            Err(Error::Length {
+                field: Field::NTime,
+                expected: 4,
+                found: 0
+            })
+        );
+    }
+}
