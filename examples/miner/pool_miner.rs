@@ -48,7 +48,7 @@ pub struct FoundShare {
 
 /// How long one slice of a search should take: shares are reported when
 /// their slice ends.
-const SLICE_TIME: Duration = Duration::from_millis(500);
+const SLICE_TIME: Duration = Duration::from_secs(2);
 
 /// Expected shares per slice at most: easy share targets get short slices.
 const SHARES_PER_SLICE: f64 = 64.0;
