@@ -514,29 +514,40 @@ fn mines_for_a_pool_through_every_awkward_part() {
         conn.set_difficulty(-32);
         let d = PoolJob::new("d", 4, -32, &en1, mask);
         conn.send(&d.notify(true));
+        // Shares of a and b found before the switch may still be on their
+        // way; they are stale now. A line cut by the short read timeout
+        // is kept and finished.
+        let mut handle = |conn: &mut Conn, line: &str| {
+            let message: Value = serde_json::from_str(line).unwrap_or(Value::Null);
+            if message["method"] == "mining.submit" {
+                conn.send(&json!({"id": message["id"], "result": false,
+                    "error": [21, "Job not found", null]}));
+            } else {
+                replies.push(message);
+            }
+        };
         let quiet_until = Instant::now() + Duration::from_millis(700);
+        let mut probe = String::new();
+        conn.writer
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
         while Instant::now() < quiet_until {
-            conn.writer
-                .set_read_timeout(Some(Duration::from_millis(100)))
-                .unwrap();
-            let mut probe = String::new();
             match conn.reader.read_line(&mut probe) {
                 Ok(0) => break,
                 Ok(_) => {
-                    // Shares of a and b found before the switch may still
-                    // be on their way; they are stale now.
-                    let message: Value = serde_json::from_str(&probe).unwrap_or(Value::Null);
-                    if message["method"] == "mining.submit" {
-                        conn.send(&json!({"id": message["id"], "result": false,
-                            "error": [21, "Job not found", null]}));
-                    } else {
-                        replies.push(message);
-                    }
+                    let line = std::mem::take(&mut probe);
+                    handle(&mut conn, &line);
                 }
                 Err(_) => {}
             }
         }
         conn.writer.set_read_timeout(Some(PATIENCE)).unwrap();
+        if !probe.is_empty() {
+            conn.reader
+                .read_line(&mut probe)
+                .expect("the rest of a line");
+            handle(&mut conn, &probe);
+        }
         conn.set_difficulty(16);
         let c = PoolJob::new("c", 3, 16, &en1, mask);
         conn.send(&c.notify(true));
