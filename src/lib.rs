@@ -38,6 +38,7 @@
 
 #![no_std]
 #![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 #[cfg(any(feature = "std", test))]
