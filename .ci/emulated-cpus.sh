@@ -90,9 +90,10 @@ check() {
     section "CPU model $model: expected kernels $kernels, best $best"
     for entry in "${binaries[@]}"; do
         local name=${entry%% *} exe=${entry#* }
-        # The miner CLI tests run the example as a child process, which the
-        # user-mode emulator does not follow: they would only test the host.
-        if [ "$name" = miner_cli ] && [ "$model" != native ]; then
+        # The miner CLI and pool tests run the example as a child process,
+        # which the user-mode emulator does not follow: they would only test
+        # the host.
+        if { [ "$name" = miner_cli ] || [ "$name" = stratum_pool ]; } && [ "$model" != native ]; then
             echo "--- $model: $name skipped (its child processes run natively)"
             continue
         fi

@@ -12,6 +12,9 @@
 //!   threads.
 //! - Merkle trees: roots (with Bitcoin Core's CVE-2012-2459 mutation flag)
 //!   and branches in [`merkle`], hashed a level at a time by the engine.
+//! - Pool mining: [`stratum`] builds work from a Stratum v1 job (coinbase,
+//!   Merkle root, BIP 310 version rolling), share targets from pool
+//!   difficulties, and the `mining.submit` fields.
 //!
 //! The crate is `no_std` and never allocates; the `std` feature (on by
 //! default) adds `std::error::Error` for [`Error`], the threaded search in
@@ -56,6 +59,7 @@ pub mod merkle;
 pub mod parallel;
 mod search;
 mod sha256;
+pub mod stratum;
 mod target;
 
 pub use engine::Engine;

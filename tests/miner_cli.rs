@@ -4,60 +4,10 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
-use common::{read_headers, reference_solutions};
+use common::{miner, read_headers, reference_solutions};
 use sha256d::{BlockHeader, Kernel, NonceRange, Target};
-
-/// The built `miner` example, next to the test binaries
-/// (`target/<profile>/examples/`). `cargo test` builds it, but not when
-/// only some tests were asked for, so under cargo it is (re)built here
-/// once with the same profile: never a stale binary.
-fn miner() -> &'static PathBuf {
-    static MINER: OnceLock<PathBuf> = OnceLock::new();
-    MINER.get_or_init(|| {
-        let test_exe = std::env::current_exe().expect("test executable path");
-        // target/<profile>/deps/miner_cli-HASH -> target/<profile>
-        let profile_dir = test_exe
-            .parent()
-            .and_then(|deps| deps.parent())
-            .expect("test executable lies in target/<profile>/deps");
-        let path = profile_dir
-            .join("examples")
-            .join(format!("miner{}", std::env::consts::EXE_SUFFIX));
-        // Cargo sets CARGO for the tests it runs.
-        if let Ok(cargo) = std::env::var("CARGO") {
-            // `cargo test` writes to target/debug with the test profile,
-            // `cargo test --release` to target/release.
-            let profile = if profile_dir.ends_with("release") {
-                "release"
-            } else {
-                "test"
-            };
-            let status = Command::new(cargo)
-                .args([
-                    "build",
-                    "--quiet",
-                    "--example",
-                    "miner",
-                    "--profile",
-                    profile,
-                ])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("run cargo build --example miner");
-            assert!(status.success(), "cargo build --example miner failed");
-        }
-        assert!(
-            path.exists(),
-            "miner example not found at {}",
-            path.display()
-        );
-        path
-    })
-}
 
 fn run(args: &[&str]) -> Output {
     Command::new(miner())
@@ -98,10 +48,10 @@ fn nonces(report: &serde_json::Value) -> Vec<u64> {
         .collect()
 }
 
-fn hashes_hex(report: &serde_json::Value) -> Vec<String> {
-    report["hashes_hex"]
+fn block_hashes(report: &serde_json::Value) -> Vec<String> {
+    report["block_hashes"]
         .as_array()
-        .expect("hashes_hex array")
+        .expect("block_hashes array")
         .iter()
         .map(|h| h.as_str().expect("hash string").to_owned())
         .collect()
@@ -152,12 +102,12 @@ fn finds_the_real_nonce_on_every_kernel_with_json() {
                 assert_eq!(report["count"], 1000, "{context}");
                 assert_eq!(nonces(&report), [u64::from(header.nonce)], "{context}");
                 assert_eq!(
-                    hashes_hex(&report),
+                    block_hashes(&report),
                     [header.block_hash().to_string()],
                     "{context}"
                 );
                 // Stopped at the nonce: at least the nonces before it were hashed.
-                let hashed = report["hashes"].as_u64().unwrap();
+                let hashed = report["hash_count"].as_u64().unwrap();
                 assert!(hashed > u64::from(header.nonce - start), "{context}");
                 assert!(hashed <= 1000, "{context}");
                 assert!(report["seconds"].as_f64().unwrap() >= 0.0);
@@ -211,8 +161,8 @@ fn all_reports_every_winner_of_an_easy_target() {
         all_args.push("--all");
         let report = run_json(&all_args);
         assert_eq!(nonces(&report), expected_nonces, "{kernel}");
-        assert_eq!(hashes_hex(&report), expected_hashes, "{kernel}");
-        assert_eq!(report["hashes"], 20_000);
+        assert_eq!(block_hashes(&report), expected_hashes, "{kernel}");
+        assert_eq!(report["hash_count"], 20_000);
 
         // Without --all: only the lowest.
         let report = run_json(&args);
@@ -262,10 +212,10 @@ fn all_reports_every_winner_of_an_easy_target() {
 #[test]
 fn count_zero_tries_nothing() {
     let report = run_json(&["--start", "2711041088", "--count", "0"]);
-    assert_eq!(report["hashes"], 0);
+    assert_eq!(report["hash_count"], 0);
     assert_eq!(report["count"], 0);
     assert!(nonces(&report).is_empty());
-    assert!(hashes_hex(&report).is_empty());
+    assert!(block_hashes(&report).is_empty());
 }
 
 #[test]
@@ -360,4 +310,132 @@ fn forcing_a_kernel_the_cpu_lacks_fails_clearly() {
     assert_eq!(report["kernel"], "scalar");
     let report = run_json(&["--kernel", "auto", "--count", "10"]);
     assert_eq!(report["kernel"], Kernel::best().name());
+}
+
+#[test]
+fn json_field_names_cannot_be_confused() {
+    let report = run_json(&["--start", "2711041000", "--count", "200", "--all"]);
+    let mut keys: Vec<&str> = report
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "block_hashes",
+            "count",
+            "hash_count",
+            "kernel",
+            "mhs",
+            "nonces",
+            "seconds",
+            "start",
+            "threads"
+        ]
+    );
+    assert_eq!(report["hash_count"], 200);
+    assert_eq!(nonces(&report), [2_711_041_088]);
+    assert_eq!(
+        block_hashes(&report),
+        ["000000000000000000011d55599ed27d7efca05f5849b755319c89eb2cffbc1f"]
+    );
+}
+
+/// A search of a second or more on the scalar kernel: long enough for a
+/// few progress lines (no nonce of the demo block's own target lies in
+/// it, so it runs to the end).
+const LONG_RANGE: [&str; 8] = [
+    "--start",
+    "0",
+    "--count",
+    "3000000",
+    "--threads",
+    "1",
+    "--kernel",
+    "scalar",
+];
+
+#[test]
+fn progress_lines_also_without_a_terminal() {
+    let mut args = LONG_RANGE.to_vec();
+    args.extend(["--progress", "0.1"]);
+    let output = run(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let progress = stderr(&output);
+    let lines: Vec<&str> = progress.lines().collect();
+    assert!(!lines.is_empty(), "no progress lines: {progress:?}");
+    // Full lines, not a status line rewritten with carriage returns.
+    assert!(!progress.contains('\r'), "{progress:?}");
+    let mut done_before = 0u64;
+    for line in &lines {
+        assert!(line.contains("H/s"), "{line}");
+        assert!(line.contains("of 3000000 nonces"), "{line}");
+        assert!(line.contains("left"), "{line}");
+        // Nonces done only grow.
+        let done: u64 = line
+            .split(", ")
+            .nth(1)
+            .and_then(|part| part.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {line}"));
+        assert!(done >= done_before, "{line}");
+        done_before = done;
+    }
+    assert!(stdout(&output).contains("no nonce in the range meets the target"));
+
+    // --quiet: nothing on stderr.
+    args.push("--quiet");
+    let output = run(&args);
+    assert!(output.status.success());
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_program_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(miner())
+        .args(LONG_RANGE)
+        .arg("--quiet")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the miner");
+    // Close the reading end before the search ends: the result lines then
+    // go to a broken pipe.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait for the miner");
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+    assert_eq!(message, "");
+}
+
+#[test]
+fn the_readme_json_command_is_quick_and_bounded() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let command = readme
+        .lines()
+        .find(|line| line.contains("--example miner") && line.contains("--json"))
+        .expect("the README shows a --json miner command");
+    let mut args: Vec<&str> = command
+        .split_once(" -- ")
+        .expect("arguments after --")
+        .1
+        .split_whitespace()
+        .take_while(|word| !word.starts_with('#'))
+        .filter(|word| *word != "--json")
+        .collect();
+    assert!(!args.contains(&"--kernel"), "{command}");
+    // On the scalar kernel, so that the test takes seconds on any CPU.
+    args.extend(["--kernel", "scalar"]);
+    let report = run_json(&args);
+    // A bounded range: seconds of work on one thread, not the whole
+    // 32-bit space.
+    let count = report["count"].as_u64().unwrap();
+    assert!(count <= 50_000_000, "{command}: {count} nonces");
+    assert!(!nonces(&report).is_empty(), "{command}: no solution shown");
 }

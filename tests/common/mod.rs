@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::Once;
+use std::process::Command;
+use std::sync::{Once, OnceLock};
 
 use sha256d::{BlockHeader, Engine, Kernel, NonceRange, SearchJob, Solution, Target};
 
@@ -139,4 +140,52 @@ pub fn target_equal_to_hash(header: &[u8; 80], nonce: u32) -> Target {
     let mut bytes = *header;
     bytes[76..].copy_from_slice(&nonce.to_le_bytes());
     Target::from_le_bytes(sha256d::sha256d(&bytes))
+}
+
+/// The built `miner` example, next to the test binaries
+/// (`target/<profile>/examples/`). `cargo test` builds it, but not when
+/// only some tests were asked for, so under cargo it is (re)built here
+/// once with the same profile: never a stale binary.
+pub fn miner() -> &'static PathBuf {
+    static MINER: OnceLock<PathBuf> = OnceLock::new();
+    MINER.get_or_init(|| {
+        let test_exe = std::env::current_exe().expect("test executable path");
+        // target/<profile>/deps/miner_cli-HASH -> target/<profile>
+        let profile_dir = test_exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .expect("test executable lies in target/<profile>/deps");
+        let path = profile_dir
+            .join("examples")
+            .join(format!("miner{}", std::env::consts::EXE_SUFFIX));
+        // Cargo sets CARGO for the tests it runs.
+        if let Ok(cargo) = std::env::var("CARGO") {
+            // `cargo test` writes to target/debug with the test profile,
+            // `cargo test --release` to target/release.
+            let profile = if profile_dir.ends_with("release") {
+                "release"
+            } else {
+                "test"
+            };
+            let status = Command::new(cargo)
+                .args([
+                    "build",
+                    "--quiet",
+                    "--example",
+                    "miner",
+                    "--profile",
+                    profile,
+                ])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("run cargo build --example miner");
+            assert!(status.success(), "cargo build --example miner failed");
+        }
+        assert!(
+            path.exists(),
+            "miner example not found at {}",
+            path.display()
+        );
+        path
+    })
 }

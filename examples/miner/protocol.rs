@@ -1,0 +1,250 @@
+//! Stratum v1 messages: one JSON object per line, JSON-RPC 1.0 style.
+//!
+//! Everything from the pool is checked here, field by field; nothing in
+//! a message can make the miner panic. Requests the miner sends are built
+//! at the call sites with `serde_json` (and the submit parameters with the
+//! library's `Share::params`).
+
+use serde_json::Value;
+use sha256d::stratum::{Extranonce, Job, NotifyHex, VersionMask};
+
+/// The longest line accepted from a pool. A `mining.notify` with a large
+/// coinbase and a full branch is a few kilobytes.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// A message from the pool.
+#[derive(Debug)]
+pub enum Message {
+    /// The answer to one of our requests.
+    Response {
+        id: u64,
+        result: Value,
+        error: Option<PoolError>,
+    },
+    /// A notification (`id` null) or a request from the pool (`id` set).
+    Call {
+        method: String,
+        params: Vec<Value>,
+        id: Value,
+    },
+}
+
+/// An error answer: Stratum pools send `[code, "message", traceback]`;
+/// some send an object or a plain string.
+#[derive(Debug, Clone)]
+pub struct PoolError(pub String);
+
+impl PoolError {
+    fn from_value(value: &Value) -> Option<PoolError> {
+        match value {
+            Value::Null => None,
+            Value::Array(items) => {
+                let code = items.first().map(Value::to_string).unwrap_or_default();
+                let text = items.get(1).and_then(Value::as_str).unwrap_or("no message");
+                Some(PoolError(format!("{code}: {text}")))
+            }
+            Value::Object(fields) => {
+                let code = fields.get("code").map(Value::to_string).unwrap_or_default();
+                let text = fields
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no message");
+                Some(PoolError(format!("{code}: {text}")))
+            }
+            Value::String(text) => Some(PoolError(text.clone())),
+            other => Some(PoolError(other.to_string())),
+        }
+    }
+}
+
+impl std::fmt::Display for PoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// At most `max` characters of `text`, for messages about bad input.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Parses one line. The error says what is wrong, for a warning.
+pub fn parse(line: &str) -> Result<Message, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
+    let Value::Object(object) = value else {
+        return Err("not a JSON object".into());
+    };
+    let id = object.get("id").cloned().unwrap_or(Value::Null);
+    if let Some(method) = object.get("method") {
+        let method = method.as_str().ok_or("method is not a string")?.to_owned();
+        let params = match object.get("params") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(params)) => params.clone(),
+            Some(_) => return Err(format!("{method}: params is not an array")),
+        };
+        return Ok(Message::Call { method, params, id });
+    }
+    // A response: our ids are numbers; accept them echoed as strings too.
+    let id = match &id {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+    .ok_or("a response without a usable id")?;
+    let error = object.get("error").and_then(PoolError::from_value);
+    let result = object.get("result").cloned().unwrap_or(Value::Null);
+    Ok(Message::Response { id, result, error })
+}
+
+/// A `mining.notify` job, owned, with every field checked.
+#[derive(Clone, Debug)]
+pub struct NotifyFields {
+    pub job_id: String,
+    prevhash: String,
+    coinb1: String,
+    coinb2: String,
+    merkle_branch: Vec<String>,
+    version: String,
+    nbits: String,
+    ntime: String,
+    pub clean_jobs: bool,
+}
+
+impl NotifyFields {
+    /// From `params`: job id, prevhash, coinb1, coinb2, branch, version,
+    /// nbits, ntime, clean_jobs. The hex is checked by [`Self::job`].
+    pub fn from_params(params: &[Value]) -> Result<NotifyFields, String> {
+        if params.len() < 9 {
+            return Err(format!("{} parameters instead of 9", params.len()));
+        }
+        let text = |i: usize, name: &str| -> Result<String, String> {
+            params[i]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{name} is not a string"))
+        };
+        let merkle_branch = params[4]
+            .as_array()
+            .ok_or("merkle_branch is not an array")?
+            .iter()
+            .map(|h| h.as_str().map(str::to_owned))
+            .collect::<Option<Vec<String>>>()
+            .ok_or("merkle_branch holds something other than strings")?;
+        Ok(NotifyFields {
+            job_id: text(0, "job_id")?,
+            prevhash: text(1, "prevhash")?,
+            coinb1: text(2, "coinb1")?,
+            coinb2: text(3, "coinb2")?,
+            merkle_branch,
+            version: text(5, "version")?,
+            nbits: text(6, "nbits")?,
+            ntime: text(7, "ntime")?,
+            clean_jobs: params[8].as_bool().ok_or("clean_jobs is not a boolean")?,
+        })
+    }
+
+    /// Runs `use_job` with the library's job for these fields and
+    /// `session`, or says which field is bad.
+    pub fn with_job<R>(
+        &self,
+        session: &Extranonce,
+        use_job: impl FnOnce(&Job<'_>) -> R,
+    ) -> Result<R, sha256d::stratum::Error> {
+        let branch: Vec<&str> = self.merkle_branch.iter().map(String::as_str).collect();
+        let notify = NotifyHex {
+            job_id: &self.job_id,
+            prevhash: &self.prevhash,
+            coinb1: &self.coinb1,
+            coinb2: &self.coinb2,
+            merkle_branch: &branch,
+            version: &self.version,
+            nbits: &self.nbits,
+            ntime: &self.ntime,
+            clean_jobs: self.clean_jobs,
+        };
+        let job = Job::from_hex(&notify, session)?;
+        Ok(use_job(&job))
+    }
+}
+
+/// `mining.subscribe`'s result: `[subscriptions, extranonce1,
+/// extranonce2_size]`.
+pub fn subscribe_result(result: &Value) -> Result<Extranonce, String> {
+    let items = result.as_array().ok_or("the result is not an array")?;
+    let extranonce1 = items
+        .get(1)
+        .and_then(Value::as_str)
+        .ok_or("no extranonce1 string")?;
+    extranonce_from(extranonce1, items.get(2))
+}
+
+/// `mining.set_extranonce`'s params: `[extranonce1, extranonce2_size]`.
+pub fn set_extranonce_params(params: &[Value]) -> Result<Extranonce, String> {
+    let extranonce1 = params
+        .first()
+        .and_then(Value::as_str)
+        .ok_or("no extranonce1 string")?;
+    extranonce_from(extranonce1, params.get(1))
+}
+
+fn extranonce_from(extranonce1: &str, size: Option<&Value>) -> Result<Extranonce, String> {
+    let size = size
+        .and_then(Value::as_u64)
+        .ok_or("no extranonce2_size number")?;
+    let size = usize::try_from(size).map_err(|_| "extranonce2_size too large".to_string())?;
+    Extranonce::from_hex(extranonce1, size).map_err(|e| e.to_string())
+}
+
+/// `mining.configure`'s result for version rolling: the granted mask, or
+/// `None` when the pool declines.
+pub fn configure_result(
+    result: &Value,
+    requested: VersionMask,
+) -> Result<Option<VersionMask>, String> {
+    match result.get("version-rolling") {
+        Some(Value::Bool(true)) => {}
+        Some(Value::Bool(false)) | None => return Ok(None),
+        Some(Value::String(reason)) => return Err(format!("version rolling refused: {reason}")),
+        Some(other) => return Err(format!("version-rolling is {other}")),
+    }
+    let mask = result
+        .get("version-rolling.mask")
+        .and_then(Value::as_str)
+        .ok_or("no version-rolling.mask string")?;
+    let granted = VersionMask::from_hex(mask).map_err(|e| e.to_string())?;
+    VersionMask::negotiated(requested, granted)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// `mining.set_difficulty`'s params: `[difficulty]`.
+pub fn difficulty_param(params: &[Value]) -> Result<f64, String> {
+    params
+        .first()
+        .and_then(Value::as_f64)
+        .ok_or_else(|| "no difficulty number".to_string())
+}
+
+/// `client.reconnect`'s params: `[host, port, wait_seconds]`, each
+/// optional; port and wait may be numbers or strings.
+pub fn reconnect_params(params: &[Value]) -> (Option<String>, Option<u16>, u64) {
+    let number = |value: Option<&Value>| -> Option<u64> {
+        match value? {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        }
+    };
+    let host = params
+        .first()
+        .and_then(Value::as_str)
+        .filter(|h| !h.is_empty())
+        .map(str::to_owned);
+    let port = number(params.get(1)).and_then(|p| u16::try_from(p).ok());
+    let wait = number(params.get(2)).unwrap_or(0);
+    (host, port, wait)
+}
