@@ -18,9 +18,10 @@
 
 use core::arch::aarch64::*;
 
-use crate::arch::scalar::{small_sigma0, small_sigma1};
-use crate::search::{self, Candidates, SearchJob};
-use crate::sha256::{IV, K};
+use crate::arch::{candidate_bits, scan_in_steps, Candidates, JobData, KernelImpl};
+use crate::sha256::{
+    groups, DIGEST_BITS, DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PADDING_64_KW, PAD_START,
+};
 
 /// Nonces hashed side by side by `scan`. Two, as in Bitcoin Core's ARMv8
 /// SHA-256d of 64-byte inputs (`sha256d64_arm_shani::Transform_2way` in
@@ -30,91 +31,44 @@ const SCAN_STREAMS: usize = 2;
 /// Inputs hashed side by side by `sha256d_64_batch`.
 const BATCH_STREAMS: usize = 2;
 
-/// First padding word of a message: the 0x80 byte after the message.
-const PAD_START: u32 = 0x8000_0000;
-/// Length word of the header's second block: 80 bytes.
-const HEADER_BITS: u32 = 640;
-/// Length word of the second hash's block: 32 bytes.
-const DIGEST_BITS: u32 = 256;
-
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ArmSha2(());
 
-impl ArmSha2 {
-    pub(crate) fn detect() -> Option<Self> {
+impl KernelImpl for ArmSha2 {
+    fn detect() -> Option<Self> {
         super::has_sha2().then_some(ArmSha2(()))
     }
 
-    pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
         // SAFETY: `self` exists only when `detect` found NEON and SHA-2,
         // the features `scan_streams` is compiled for.
         unsafe { scan_streams::<SCAN_STREAMS>(job, start, count) }
     }
 
-    pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
         // SAFETY: as in `scan`: `self` proves the CPU has the features.
         unsafe { batch::<BATCH_STREAMS>(inputs, outputs) }
     }
 }
 
-/// The schedule words `W[0..64]` of a block whose sixteen words are known
-/// at compile time, plus the round constants: `K[i] + W[i]`, in groups of
-/// four as one SHA256H reads them.
-const fn constant_block_kw(block: [u32; 16]) -> [[u32; 4]; 16] {
-    let mut w = [0u32; 64];
-    let mut kw = [[0u32; 4]; 16];
-    let mut i = 0;
-    while i < 64 {
-        w[i] = if i < 16 {
-            block[i]
-        } else {
-            small_sigma1(w[i - 2])
-                .wrapping_add(w[i - 7])
-                .wrapping_add(small_sigma0(w[i - 15]))
-                .wrapping_add(w[i - 16])
-        };
-        kw[i / 4][i % 4] = K[i].wrapping_add(w[i]);
-        i += 1;
-    }
-    kw
-}
-
-/// A block whose words 0..8 are zero and 8..16 the padding of a 32-byte
-/// message (the second hash of SHA-256d). Only its `K + W` for rounds
-/// 8..16, which do not depend on words 0..8, are used.
-const DIGEST_PADDING: [u32; 16] = {
-    let mut block = [0u32; 16];
-    block[8] = PAD_START;
-    block[15] = DIGEST_BITS;
-    block
-};
-
 /// The round constants in groups of four, one vector load each.
-static K_GROUPS: [[u32; 4]; 16] = constant_block_kw([0; 16]);
+static K_GROUPS: [[u32; 4]; 16] = groups(&K);
 
 /// `K + W` of the padding block of a 64-byte message (0x80, zeros, length
 /// 512 bits): its whole schedule is constant.
-static PADDING_64_KW: [[u32; 4]; 16] = {
-    let mut block = [0u32; 16];
-    block[0] = PAD_START;
-    block[15] = 512;
-    constant_block_kw(block)
-};
+static PADDING_64_KW_GROUPS: [[u32; 4]; 16] = groups(&PADDING_64_KW);
 
 /// `K + W` of rounds 8..16 of the second hash (words 8..16 are constant).
 static DIGEST_PADDING_KW: [[u32; 4]; 2] = {
-    let kw = constant_block_kw(DIGEST_PADDING);
+    let kw: [[u32; 4]; 16] = groups(&DIGEST_KW);
     [kw[2], kw[3]]
 };
 
 /// `K + W` of rounds 4..16 of the header's second block, whose words 4..16
 /// are the constant padding of an 80-byte message.
 static HEADER_PADDING_KW: [[u32; 4]; 3] = {
-    let mut block = [0u32; 16];
-    block[4] = PAD_START;
-    block[15] = HEADER_BITS;
-    let kw = constant_block_kw(block);
+    let kw: [[u32; 4]; 16] = groups(&HEADER_KW);
     [kw[1], kw[2], kw[3]]
 };
 
@@ -219,14 +173,13 @@ struct ScanSetup {
 impl ScanSetup {
     #[inline]
     #[target_feature(enable = "neon,sha2")]
-    unsafe fn new(job: &SearchJob) -> Self {
-        let pre = &job.pre;
-        let [a, b, c, _, e, f, g, _] = pre.state3;
+    unsafe fn new(job: &JobData) -> Self {
+        let [a, b, c, _, e, f, g, _] = job.state3;
         let [t0, t1, t2] = job.tail;
         ScanSetup {
             after_round3: State {
-                abcd: load_words(&[pre.round3_a, a, b, c]),
-                efgh: load_words(&[pre.round3_e, e, f, g]),
+                abcd: load_words(&[job.round3_a, a, b, c]),
+                efgh: load_words(&[job.round3_e, e, f, g]),
             },
             tail: load_words(&[t0, t1, t2, 0]),
             midstate: load_state(&job.midstate),
@@ -308,15 +261,15 @@ unsafe fn last_state_words<const N: usize>(setup: &ScanSetup, first: u32) -> [u3
 /// The kernel's `scan` with `N` nonces per step.
 #[target_feature(enable = "neon,sha2")]
 unsafe fn scan_streams<const N: usize>(
-    job: &SearchJob,
+    job: &JobData,
     start: u32,
     count: u64,
 ) -> Option<Candidates> {
     let setup = ScanSetup::new(job);
-    search::scan_in_steps!(start, count, N as u32, |first| {
+    scan_in_steps!(start, count, N as u32, |first| {
         // SAFETY: the caller guarantees this function's instruction sets.
         let last = unsafe { last_state_words::<N>(&setup, first) };
-        search::candidate_bits(&last, job.target_top)
+        candidate_bits(&last, job.target_top)
     })
 }
 
@@ -393,7 +346,7 @@ unsafe fn sha256d_64_streams<const N: usize>(inputs: &[[u8; 64]; N], outputs: &m
     }
     // Block 2: the constant padding, whole schedule precomputed.
     let after_block1 = st;
-    for kw in &PADDING_64_KW {
+    for kw in &PADDING_64_KW_GROUPS {
         rounds_4_same(&mut st, kw);
     }
     // Second hash: the digest and its constant padding.

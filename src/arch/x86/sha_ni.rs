@@ -32,9 +32,10 @@ use core::arch::asm;
 
 mod avx2_schedule;
 
-use crate::arch::scalar::{small_sigma0, small_sigma1};
-use crate::search::{self, Candidates, SearchJob};
-use crate::sha256::{IV, K};
+use crate::arch::{candidate_bits, scan_in_steps, Candidates, JobData, KernelImpl};
+use crate::sha256::{
+    groups, DIGEST_BITS, DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PADDING_64_KW, PAD_START,
+};
 
 /// Nonces hashed side by side by `scan`. Measured on AMD Zen 4 (thread CPU
 /// time, same build): 2 streams 20 MH/s, 3 streams 20-23, 4 streams 22-24.
@@ -56,8 +57,8 @@ pub(crate) struct ShaNi {
     avx2: bool,
 }
 
-impl ShaNi {
-    pub(crate) fn detect() -> Option<Self> {
+impl KernelImpl for ShaNi {
+    fn detect() -> Option<Self> {
         super::has_sha_ni::get().then(|| ShaNi {
             avx2: super::has_avx2::get(),
         })
@@ -67,11 +68,11 @@ impl ShaNi {
     /// but no AVX2 (Intel Goldmont and Tremont): lets tests cover that
     /// path on any CPU with SHA-NI.
     #[cfg(test)]
-    fn without_avx2(self) -> Self {
-        ShaNi { avx2: false }
+    fn reduced(self) -> Option<Self> {
+        self.avx2.then_some(ShaNi { avx2: false })
     }
 
-    pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
         if self.avx2 {
             // SAFETY: `self.avx2` is set only when `detect` also found AVX
             // and AVX2 (with OS support), the rest of what this is compiled
@@ -84,67 +85,27 @@ impl ShaNi {
         }
     }
 
-    pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
         // SAFETY: as in `scan`: `self` proves the CPU has the features.
         unsafe { batch::<BATCH_STREAMS>(inputs, outputs) }
     }
-}
-
-/// `K[i] + W[i]` for every round of a block whose sixteen words are known
-/// at compile time (its whole schedule then is too).
-const fn constant_block_kw(block: [u32; 16]) -> [u32; 64] {
-    let mut w = [0u32; 64];
-    let mut kw = [0u32; 64];
-    let mut i = 0;
-    while i < 64 {
-        w[i] = if i < 16 {
-            block[i]
-        } else {
-            small_sigma1(w[i - 2])
-                .wrapping_add(w[i - 7])
-                .wrapping_add(small_sigma0(w[i - 15]))
-                .wrapping_add(w[i - 16])
-        };
-        kw[i] = K[i].wrapping_add(w[i]);
-        i += 1;
-    }
-    kw
 }
 
 /// `K + W` of the padding block of a 64-byte message (0x80, zeros, length
 /// 512 bits), two rounds per entry in the low lanes as SHA256RNDS2 reads
 /// them.
 static PADDING_64_KW_PAIRS: [[u32; 4]; 32] = {
-    let mut block = [0u32; 16];
-    block[0] = 0x8000_0000;
-    block[15] = 512;
-    let kw = constant_block_kw(block);
     let mut pairs = [[0u32; 4]; 32];
     let mut i = 0;
     while i < 32 {
-        pairs[i] = [kw[2 * i], kw[2 * i + 1], 0, 0];
+        pairs[i] = [PADDING_64_KW[2 * i], PADDING_64_KW[2 * i + 1], 0, 0];
         i += 1;
     }
     pairs
 };
 
 /// The round constants in groups of four, one vector load each.
-static K_GROUPS: [[u32; 4]; 16] = {
-    let mut groups = [[0u32; 4]; 16];
-    let mut i = 0;
-    while i < 64 {
-        groups[i / 4][i % 4] = K[i];
-        i += 1;
-    }
-    groups
-};
-
-/// First padding word of a message: the 0x80 byte after the message.
-const PAD_START: u32 = 0x8000_0000;
-/// Length word of the header's second block: 80 bytes.
-const HEADER_BITS: u32 = 640;
-/// Length word of the second hash's block: 32 bytes.
-const DIGEST_BITS: u32 = 256;
+static K_GROUPS: [[u32; 4]; 16] = groups(&K);
 
 /// A SHA-256 state in SHA256RNDS2's layout.
 #[derive(Clone, Copy)]
@@ -311,54 +272,29 @@ struct ScanSetup {
 impl ScanSetup {
     #[inline]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    unsafe fn new(job: &SearchJob) -> Self {
-        let pre = &job.pre;
-        let [a, b, c, _, e, f, g, _] = pre.state3;
+    unsafe fn new(job: &JobData) -> Self {
+        let [a, b, c, _, e, f, g, _] = job.state3;
         // After round 3: A = round3_a + w3, B..D = a..c, E = round3_e + w3,
         // F..H = e..g.
         let after_round3 = State {
-            abef: words([e, pre.round3_e, a, pre.round3_a]),
+            abef: words([e, job.round3_e, a, job.round3_a]),
             cdgh: words([g, f, c, b]),
         };
         let [t0, t1, t2] = job.tail;
-        // The header's second block: words 4..=15 are 0x80000000, zeros, 640.
+        // The header's second block: words 4..=15 are constant padding.
         let mut kw_4_15 = [_mm_setzero_si128(); 6];
         for (i, kw) in kw_4_15.iter_mut().enumerate() {
             let r = 4 + 2 * i;
-            let w = |r: usize| match r {
-                4 => PAD_START,
-                15 => HEADER_BITS,
-                _ => 0,
-            };
-            *kw = words([
-                K[r].wrapping_add(w(r)),
-                K[r + 1].wrapping_add(w(r + 1)),
-                0,
-                0,
-            ]);
+            *kw = words([HEADER_KW[r], HEADER_KW[r + 1], 0, 0]);
         }
         ScanSetup {
             after_round3,
             tail: words([t0, t1, t2, 0]),
             midstate: to_rnds_layout(&job.midstate),
             kw_4_15,
-            // MSG2 over words 12..=15 = [0, 0, 0, 640]: words 16 and 17 are
-            // nonce-independent, so every sigma1 term is a constant.
-            w16_19_rest: words([
-                0,
-                small_sigma1(HEADER_BITS),
-                small_sigma1(pre.w16),
-                small_sigma1(pre.w17),
-            ]),
-            // MSG1 of words 4..=11 is [0x80000000, 0, 0, 0]; the words
-            // 13..=16 that MSG2's input adds are [0, 0, 640, w16].
-            w20_23_partial: words([PAD_START, 0, HEADER_BITS, pre.w16]),
-            w28_31_msg1: words([
-                0,
-                0,
-                small_sigma0(HEADER_BITS),
-                HEADER_BITS.wrapping_add(small_sigma0(pre.w16)),
-            ]),
+            w16_19_rest: load_words(&job.w16_19_rest),
+            w20_23_partial: load_words(&job.w20_23_partial),
+            w28_31_msg1: load_words(&job.w28_31_msg1),
         }
     }
 }
@@ -455,15 +391,8 @@ unsafe fn second_hash_to_round_15<const N: usize>(
     }
     rounds_4(&mut st, &words_now, load_words(&K_GROUPS[1]));
     // Words 8..=15 are the constant padding.
-    let padding_kw = |r: usize| {
-        K[r].wrapping_add(match r {
-            8 => PAD_START,
-            15 => DIGEST_BITS,
-            _ => 0,
-        })
-    };
     for r in (8..16).step_by(2) {
-        rounds_2_same(&mut st, words([padding_kw(r), padding_kw(r + 1), 0, 0]));
+        rounds_2_same(&mut st, words([DIGEST_KW[r], DIGEST_KW[r + 1], 0, 0]));
     }
     (st, digest_window)
 }
@@ -501,15 +430,15 @@ unsafe fn slide<const N: usize>(window: &mut [[__m128i; 4]; N], next: &[__m128i;
 /// The kernel's `scan` with `N` nonces per step.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 unsafe fn scan_streams<const N: usize>(
-    job: &SearchJob,
+    job: &JobData,
     start: u32,
     count: u64,
 ) -> Option<Candidates> {
     let setup = ScanSetup::new(job);
-    search::scan_in_steps!(start, count, N as u32, |first| {
+    scan_in_steps!(start, count, N as u32, |first| {
         // SAFETY: the caller guarantees this function's instruction sets.
         let last = unsafe { last_state_words::<N>(&setup, first) };
-        search::candidate_bits(&last, job.target_top)
+        candidate_bits(&last, job.target_top)
     })
 }
 
@@ -583,15 +512,8 @@ unsafe fn sha256d_64_streams<const N: usize>(inputs: &[[u8; 64]], outputs: &mut 
         }
         rounds_4(&mut st, &words_now, load_words(&K_GROUPS[g]));
     }
-    let padding_kw = |r: usize| {
-        K[r].wrapping_add(match r {
-            8 => PAD_START,
-            15 => DIGEST_BITS,
-            _ => 0,
-        })
-    };
     for r in (8..16).step_by(2) {
-        rounds_2_same(&mut st, words([padding_kw(r), padding_kw(r + 1), 0, 0]));
+        rounds_2_same(&mut st, words([DIGEST_KW[r], DIGEST_KW[r + 1], 0, 0]));
     }
     scheduled_rounds_4_each!(
         &mut st,
@@ -628,98 +550,5 @@ unsafe fn batch<const N: usize>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
     }
     for (input, output) in inputs.remainder().iter().zip(outputs.into_remainder()) {
         sha256d_64_streams::<1>(core::slice::from_ref(input), core::slice::from_mut(output));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::arch::scalar;
-    use crate::{BlockHeader, Target};
-
-    /// A deterministic pseudo-random sequence (SplitMix64).
-    struct SplitMix(u64);
-
-    impl SplitMix {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-    }
-
-    fn random_job(rng: &mut SplitMix, top: u32) -> SearchJob {
-        let mut bytes = [0u8; 80];
-        for chunk in bytes.chunks_exact_mut(8) {
-            chunk.copy_from_slice(&rng.next().to_le_bytes());
-        }
-        let mut target = [0xff; 32];
-        target[28..].copy_from_slice(&top.to_le_bytes());
-        SearchJob::new(
-            &BlockHeader::from_bytes(&bytes),
-            Target::from_le_bytes(target),
-        )
-    }
-
-    /// Bit `i`: the kernel reported nonce `start + i` (`count <= 64`),
-    /// scanning on from just past each report as the driver does.
-    fn reported(kernel: ShaNi, job: &SearchJob, start: u32, count: u64) -> u64 {
-        let mut bits = 0u64;
-        let mut done = 0u64;
-        while done < count {
-            let from = start.wrapping_add(done as u32);
-            let Some(found) = kernel.scan(job, from, count - done) else {
-                break;
-            };
-            assert!(found.mask != 0 && found.scanned > 0 && found.scanned <= count - done);
-            let base = u64::from(found.first_nonce.wrapping_sub(start));
-            for lane in 0..32 {
-                if found.mask >> lane & 1 == 1 {
-                    let at = base + lane;
-                    assert!(at >= done && at < done + found.scanned, "outside the range");
-                    bits |= 1 << at;
-                }
-            }
-            done += found.scanned;
-        }
-        bits
-    }
-
-    fn expected(job: &SearchJob, start: u32, count: u64) -> u64 {
-        (0..count)
-            .filter(|&i| {
-                let nonce = start.wrapping_add(i as u32);
-                scalar::last_state_word(job, nonce).swap_bytes() <= job.target_top
-            })
-            .fold(0, |bits, i| bits | 1 << i)
-    }
-
-    #[test]
-    fn both_paths_equal_the_reference() {
-        let Some(kernel) = ShaNi::detect() else {
-            return;
-        };
-        let mut rng = SplitMix(0x5a25_6d00_c0ff_ee11);
-        for round in 0..200 {
-            let top = [0x2000_0000, u32::MAX, 0, 0x0100_0000][round % 4];
-            let job = random_job(&mut rng, top);
-            let count = rng.next() % 65;
-            let start = if round % 5 == 0 {
-                // Ranges ending exactly at the last nonce.
-                (u32::MAX as u64 + 1 - count) as u32
-            } else {
-                rng.next() as u32 & !0xff_ffff | (rng.next() % 0x1_0000) as u32
-            };
-            let want = expected(&job, start, count);
-            for path in [kernel, kernel.without_avx2()] {
-                assert_eq!(
-                    reported(path, &job, start, count),
-                    want,
-                    "{path:?} at {start}+{count}"
-                );
-            }
-        }
     }
 }

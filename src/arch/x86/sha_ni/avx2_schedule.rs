@@ -41,10 +41,10 @@ use core::arch::x86_64::*;
 
 use super::{
     load_words, rounds_2, rounds_2_same, scheduled_rounds_4, second_hash_last_rounds,
-    second_hash_to_round_15, ScanSetup, State, HEADER_BITS, PAD_START,
+    second_hash_to_round_15, ScanSetup, State,
 };
-use crate::arch::scalar::{small_sigma0, small_sigma1};
-use crate::search::{self, Candidates, SearchJob};
+use crate::arch::job::varies_with_nonce;
+use crate::arch::{candidate_bits, scan_in_steps, Candidates, JobData};
 use crate::sha256::K;
 
 /// Nonces per batch: one per 32-bit lane of a YMM register.
@@ -61,58 +61,21 @@ const FIRST_ROWS: usize = 23;
 /// Row of the first hash's round pair `2p, 2p + 1` is `p - FIRST_ROW_PAIR`.
 const FIRST_ROW_PAIR: usize = 9;
 
-/// Whether word `i` of the first hash's schedule depends on the nonce:
-/// word 3 is the nonce, words 16 and 17 do not reach it, every word from 18
-/// on does.
-const fn first_is_varying(i: usize) -> bool {
-    i == 3 || i >= 18
-}
-
-/// For each schedule word from 18 on, the sum of the terms of its
-/// recurrence that do not depend on the nonce; `words` holds the words
-/// below 18 (word 3, the nonce, is ignored).
-fn fixed_terms(words: &[u32; 18]) -> [u32; 64] {
-    let mut sums = [0u32; 64];
-    let mut i = 16;
-    while i < 64 {
-        let mut sum = 0u32;
-        if !first_is_varying(i - 2) && i - 2 < 18 {
-            sum = sum.wrapping_add(small_sigma1(words[i - 2]));
-        }
-        if !first_is_varying(i - 7) && i - 7 < 18 {
-            sum = sum.wrapping_add(words[i - 7]);
-        }
-        if !first_is_varying(i - 15) && i - 15 < 18 {
-            sum = sum.wrapping_add(small_sigma0(words[i - 15]));
-        }
-        if !first_is_varying(i - 16) && i - 16 < 18 {
-            sum = sum.wrapping_add(words[i - 16]);
-        }
-        sums[i] = sum;
-        i += 1;
-    }
-    sums
-}
-
-/// Nonce-independent values of the AVX2 path for one scan call.
-pub(super) struct ScheduleSetup {
-    /// The first hash's fixed schedule terms (see `fixed_terms`).
-    first_fixed_terms: [u32; 64],
-    /// `K + W` of rounds 16 and 17 (both words nonce-independent).
+/// The nonce-independent values the AVX2 path reads from the job.
+pub(super) struct ScheduleSetup<'a> {
+    /// The first hash's fixed schedule terms ([`JobData::fixed_terms`]).
+    first_fixed_terms: &'a [u32; 64],
+    /// `K + W` of rounds 16 and 17 (both words nonce-independent), in the
+    /// low lanes as SHA256RNDS2 reads them.
     kw_16_17: [u32; 4],
 }
 
-impl ScheduleSetup {
-    pub(super) fn new(job: &SearchJob) -> Self {
-        let mut w = [0u32; 18];
-        w[..3].copy_from_slice(&job.tail);
-        w[4] = PAD_START;
-        w[15] = HEADER_BITS;
-        w[16] = job.pre.w16;
-        w[17] = job.pre.w17;
+impl<'a> ScheduleSetup<'a> {
+    pub(super) fn new(job: &'a JobData) -> Self {
+        let [kw16, kw17] = job.kw_16_17;
         ScheduleSetup {
-            first_fixed_terms: fixed_terms(&w),
-            kw_16_17: [K[16].wrapping_add(w[16]), K[17].wrapping_add(w[17]), 0, 0],
+            first_fixed_terms: &job.fixed_terms,
+            kw_16_17: [kw16, kw17, 0, 0],
         }
     }
 }
@@ -159,16 +122,16 @@ unsafe fn small_sigma1_x8(x: __m256i) -> __m256i {
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
 unsafe fn schedule_word(fixed: &[u32; 64], w: &[__m256i; 64], i: usize) -> __m256i {
     let mut sum = _mm256_set1_epi32(fixed[i] as i32);
-    if first_is_varying(i - 2) {
+    if varies_with_nonce(i - 2) {
         sum = _mm256_add_epi32(sum, small_sigma1_x8(w[i - 2]));
     }
-    if first_is_varying(i - 7) {
+    if varies_with_nonce(i - 7) {
         sum = _mm256_add_epi32(sum, w[i - 7]);
     }
-    if first_is_varying(i - 15) {
+    if varies_with_nonce(i - 15) {
         sum = _mm256_add_epi32(sum, small_sigma0_x8(w[i - 15]));
     }
-    if first_is_varying(i - 16) {
+    if varies_with_nonce(i - 16) {
         sum = _mm256_add_epi32(sum, w[i - 16]);
     }
     sum
@@ -345,13 +308,13 @@ unsafe fn batch_scheduling_next(
 /// The kernel's `scan` on a CPU with AVX2: batches of eight nonces, each
 /// hashed while the next one's first schedule is computed.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
-pub(super) unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+pub(super) unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
     let setup = ScanSetup::new(job);
     let schedule = ScheduleSetup::new(job);
     let mut kw = [KwRows::new(), KwRows::new()];
     first_schedule(&schedule, start, &mut kw[0]);
     let mut batch = 0u64;
-    search::scan_in_steps!(start, count, LANES as u32, |first| {
+    scan_in_steps!(start, count, LANES as u32, |first| {
         let [even, odd] = &mut kw;
         let (kw, next_kw) = if batch % 2 == 0 {
             (&*even, odd)
@@ -361,6 +324,6 @@ pub(super) unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Can
         batch += 1;
         // SAFETY: the caller guarantees this function's instruction sets.
         let last = unsafe { batch_scheduling_next(&setup, &schedule, first, kw, next_kw) };
-        search::candidate_bits(&last, job.target_top)
+        candidate_bits(&last, job.target_top)
     })
 }
