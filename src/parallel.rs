@@ -14,10 +14,20 @@
 //! winning nonce in the searched part is reported, in ascending order, and
 //! a search stopped at the first hit returns the *lowest* winning nonce,
 //! exactly as a single-threaded search would.
+//!
+//! Only 32-bit atomics are used, so the same code runs on 32-bit targets
+//! without 64-bit atomics (PowerPC, MIPS and ARMv5 Linux boards): the
+//! cursor counts chunks in a `u32`, and each thread sums the nonces it
+//! hashed on its own. The optional progress counter is any
+//! [`ProgressCounter`]: an `AtomicU64` where the target has one, or an
+//! `AtomicU32` or `AtomicUsize` anywhere.
 
+use core::fmt;
 use core::num::NonZeroUsize;
 use core::ops::ControlFlow;
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+#[cfg(target_has_atomic = "64")]
+use core::sync::atomic::AtomicU64;
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
 use std::thread;
 use std::vec::Vec;
@@ -88,7 +98,7 @@ pub struct ParallelSearch<'a> {
     chunk_size: u64,
     stop_at_first: bool,
     cancel: Option<&'a AtomicBool>,
-    progress: Option<&'a AtomicU64>,
+    progress: Option<&'a dyn ProgressCounter>,
 }
 
 /// Default nonces per chunk: small enough that threads finish together
@@ -155,9 +165,11 @@ impl<'a> ParallelSearch<'a> {
     /// A counter to which each finished chunk's nonces are added, so that
     /// another thread can read the progress while the search runs. It is
     /// only ever increased; set it to zero before the search to count
-    /// this search alone.
+    /// this search alone. An `AtomicU64` counts any number of searches;
+    /// where the target has no 64-bit atomics, an `AtomicU32` or
+    /// `AtomicUsize` counts modulo its width (see [`ProgressCounter`]).
     #[must_use]
-    pub fn progress(mut self, counter: &'a AtomicU64) -> Self {
+    pub fn progress(mut self, counter: &'a dyn ProgressCounter) -> Self {
         self.progress = Some(counter);
         self
     }
@@ -171,43 +183,51 @@ impl<'a> ParallelSearch<'a> {
     /// Searches `range` for nonces whose hash meets `job`'s target.
     #[must_use]
     pub fn search(&self, job: &SearchJob, range: NonceRange) -> ParallelOutcome {
-        let chunk_count = range.count().div_ceil(self.chunk_size);
+        let (chunk_size, chunk_count) = chunk_plan(range.count(), self.chunk_size);
         let threads = usize::try_from(chunk_count)
             .unwrap_or(usize::MAX)
             .min(self.threads)
             .max(1);
         let shared = Shared {
-            next_chunk: AtomicU64::new(0),
+            next_chunk: AtomicU32::new(0),
             solution_found: AtomicBool::new(false),
-            hashed: AtomicU64::new(0),
         };
-        let worker = || self.work(job, range, chunk_count, &shared);
-        let mut finished: Vec<ChunkResult> = thread::scope(|scope| {
+        let plan = Plan {
+            job,
+            range,
+            chunk_size,
+            chunk_count,
+        };
+        let worker = || self.work(&plan, &shared);
+        let (mut finished, hashed) = thread::scope(|scope| {
             let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-            let mut all = worker();
+            let (mut all, mut hashed) = worker();
             for helper in helpers {
                 // A worker only panics if the engine does, which is a bug;
                 // pass it on rather than return a partial result.
                 match helper.join() {
-                    Ok(chunks) => all.extend(chunks),
+                    Ok((chunks, nonces)) => {
+                        all.extend(chunks);
+                        hashed += nonces;
+                    }
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
             }
-            all
+            (all, hashed)
         });
         finished.sort_unstable_by_key(|chunk| chunk.index);
-        let hashed = shared.hashed.load(Ordering::Relaxed);
 
         // Every chunk the cursor handed out was finished, so they form a
-        // prefix of the range; those with solutions are in `finished`.
-        let claimed = shared.next_chunk.load(Ordering::Relaxed).min(chunk_count);
-        let claimed_nonces = claimed.saturating_mul(self.chunk_size).min(range.count());
+        // prefix of the range; those with solutions are in `finished`. The
+        // cursor never passes `chunk_count`.
+        let claimed = shared.next_chunk.load(Ordering::Relaxed);
+        let claimed_nonces = (u64::from(claimed) * chunk_size).min(range.count());
         let mut solutions = Vec::new();
         for chunk in &finished {
             if self.stop_at_first {
                 if let Some(&first) = chunk.solutions.first() {
                     solutions.push(first);
-                    let tried = chunk.index * self.chunk_size + chunk.tried;
+                    let tried = u64::from(chunk.index) * chunk_size + chunk.tried;
                     return ParallelOutcome {
                         solutions,
                         tried,
@@ -237,16 +257,11 @@ impl<'a> ParallelSearch<'a> {
 
     /// One thread's loop: take the next chunk until none is left, a
     /// solution ends a stop-at-first search, or the search is cancelled.
-    /// Returns the chunks that held solutions; every other chunk it took
-    /// was searched in full.
-    fn work(
-        &self,
-        job: &SearchJob,
-        range: NonceRange,
-        chunk_count: u64,
-        shared: &Shared,
-    ) -> Vec<ChunkResult> {
+    /// Returns the chunks that held solutions (every other chunk it took
+    /// was searched in full) and the nonces this thread hashed.
+    fn work(&self, plan: &Plan<'_>, shared: &Shared) -> (Vec<ChunkResult>, u64) {
         let mut with_solutions = Vec::new();
+        let mut hashed = 0u64;
         loop {
             let cancelled = self.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
             // Once a solution is known, every chunk below it was already
@@ -255,14 +270,24 @@ impl<'a> ParallelSearch<'a> {
             if cancelled || done {
                 break;
             }
-            let index = shared.next_chunk.fetch_add(1, Ordering::Relaxed);
-            if index >= chunk_count {
+            // A compare-and-swap loop rather than `fetch_add`, so that the
+            // cursor stops at `chunk_count` and a `u32` never overflows.
+            let Ok(index) =
+                shared
+                    .next_chunk
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |next| {
+                        (next < plan.chunk_count).then_some(next + 1)
+                    })
+            else {
                 break;
-            }
-            let chunk = range.skip(index * self.chunk_size).take(self.chunk_size);
+            };
+            let chunk = plan
+                .range
+                .skip(u64::from(index) * plan.chunk_size)
+                .take(plan.chunk_size);
             let mut solutions = Vec::new();
             let stop_at_first = self.stop_at_first;
-            let outcome = self.engine.search_with(job, chunk, |solution| {
+            let outcome = self.engine.search_with(plan.job, chunk, |solution| {
                 solutions.push(solution);
                 if stop_at_first {
                     ControlFlow::Break(())
@@ -270,9 +295,9 @@ impl<'a> ParallelSearch<'a> {
                     ControlFlow::Continue(())
                 }
             });
-            shared.hashed.fetch_add(outcome.tried, Ordering::Relaxed);
+            hashed += outcome.tried;
             if let Some(progress) = self.progress {
-                progress.fetch_add(outcome.tried, Ordering::Relaxed);
+                progress.add_nonces(outcome.tried);
             }
             if !solutions.is_empty() {
                 if stop_at_first {
@@ -285,26 +310,186 @@ impl<'a> ParallelSearch<'a> {
                 });
             }
         }
-        with_solutions
+        (with_solutions, hashed)
     }
+}
+
+/// The chunk size actually used for `count` nonces, and the number of
+/// chunks. Chunks are numbered in 32 bits, which all 2^32 nonces in chunks
+/// of one nonce would overflow; only then is the size raised (to two).
+fn chunk_plan(count: u64, chunk_size: u64) -> (u64, u32) {
+    let chunk_size = chunk_size.max(1).max(count.div_ceil(u64::from(u32::MAX)));
+    let chunks = count.div_ceil(chunk_size);
+    // `count <= 2^32` and `chunk_size * u32::MAX >= count`.
+    (chunk_size, u32::try_from(chunks).unwrap_or(u32::MAX))
+}
+
+/// Where a search counts the nonces it has finished, for another thread to
+/// read while it runs (see [`ParallelSearch::progress`]).
+///
+/// Implemented for `AtomicU64` (on targets with 64-bit atomics),
+/// `AtomicU32` and `AtomicUsize`. The narrower counters wrap around: one
+/// search tries at most 2^32 nonces, so a `u32` counter reset to zero
+/// before a search reads that search's progress exactly until the very
+/// last nonce of a search over all 2^32, where it wraps to zero. Implement
+/// it for another counter (an atomic emulated with a lock, say) to use
+/// that.
+pub trait ProgressCounter: fmt::Debug + Sync {
+    /// Adds `nonces` finished nonces.
+    fn add_nonces(&self, nonces: u64);
+}
+
+#[cfg(target_has_atomic = "64")]
+impl ProgressCounter for AtomicU64 {
+    fn add_nonces(&self, nonces: u64) {
+        self.fetch_add(nonces, Ordering::Relaxed);
+    }
+}
+
+impl ProgressCounter for AtomicU32 {
+    /// Adds modulo 2^32.
+    fn add_nonces(&self, nonces: u64) {
+        // Truncation is the wrap-around the counter documents.
+        self.fetch_add(nonces as u32, Ordering::Relaxed);
+    }
+}
+
+impl ProgressCounter for AtomicUsize {
+    /// Adds modulo 2^`usize::BITS`.
+    fn add_nonces(&self, nonces: u64) {
+        self.fetch_add(nonces as usize, Ordering::Relaxed);
+    }
+}
+
+/// One search's fixed inputs, shared by its threads.
+struct Plan<'j> {
+    job: &'j SearchJob,
+    range: NonceRange,
+    chunk_size: u64,
+    chunk_count: u32,
 }
 
 /// State the threads of one search share.
 struct Shared {
-    /// The next chunk to hand out.
-    next_chunk: AtomicU64,
+    /// The next chunk to hand out; never more than the number of chunks.
+    next_chunk: AtomicU32,
     /// Whether some thread found a solution (used when stopping at the
     /// first).
     solution_found: AtomicBool,
-    /// Nonces searched by all threads.
-    hashed: AtomicU64,
 }
 
 /// A finished chunk that held solutions.
 struct ChunkResult {
-    index: u64,
+    index: u32,
     /// Nonces of the chunk searched (fewer than its length when a
     /// stop-at-first search stopped inside it).
     tried: u64,
     solutions: Vec<Solution>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BlockHeader, Target};
+
+    fn genesis_job(target: Target) -> SearchJob {
+        let header = BlockHeader::from_hex(concat!(
+            "0100000000000000000000000000000000000000000000000000000000000000",
+            "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+            "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+        ))
+        .unwrap();
+        SearchJob::new(&header, target)
+    }
+
+    #[test]
+    fn chunk_numbers_fit_in_32_bits() {
+        let all = NonceRange::FULL.count();
+        assert_eq!(chunk_plan(all, 1), (2, 1 << 31));
+        assert_eq!(chunk_plan(all, 0), (2, 1 << 31));
+        assert_eq!(chunk_plan(all, DEFAULT_CHUNK_SIZE), (1 << 16, 1 << 16));
+        assert_eq!(chunk_plan(all, all), (all, 1));
+        assert_eq!(chunk_plan(all, u64::MAX), (u64::MAX, 1));
+        assert_eq!(chunk_plan(all - 1, 1), (1, u32::MAX));
+        assert_eq!(chunk_plan(10, 3), (3, 4));
+        assert_eq!(chunk_plan(0, 5), (5, 0));
+    }
+
+    /// The counters that targets without 64-bit atomics use, and the
+    /// 32-bit chunk cursor, count every nonce.
+    #[test]
+    fn narrow_progress_counters_count_every_nonce() {
+        let job = genesis_job(Target::ZERO);
+        let range = NonceRange::new(u32::MAX - 30_000, 30_001).unwrap();
+        let narrow = AtomicU32::new(7);
+        let pointer_wide = AtomicUsize::new(0);
+        for counter in [&narrow as &dyn ProgressCounter, &pointer_wide] {
+            let outcome = ParallelSearch::new(Engine::best())
+                .threads(3)
+                .chunk_size(1_000)
+                .progress(counter)
+                .search(&job, range);
+            assert_eq!(outcome.end, ParallelEnd::Exhausted);
+            assert_eq!((outcome.tried, outcome.hashed), (30_001, 30_001));
+            assert!(outcome.remaining.is_empty());
+        }
+        assert_eq!(narrow.load(Ordering::Relaxed), 7 + 30_001);
+        assert_eq!(pointer_wide.load(Ordering::Relaxed), 30_001);
+    }
+
+    #[test]
+    fn narrow_counters_wrap() {
+        let counter = AtomicU32::new(5);
+        counter.add_nonces(NonceRange::FULL.count());
+        assert_eq!(counter.load(Ordering::Relaxed), 5);
+        counter.add_nonces(u64::from(u32::MAX));
+        assert_eq!(counter.load(Ordering::Relaxed), 4);
+    }
+
+    /// All 2^32 nonces in chunks of one: the one case whose chunk size is
+    /// raised. Cancelled once it runs; what it did is whole chunks of two.
+    #[test]
+    fn full_range_in_single_nonce_chunks() {
+        let job = genesis_job(Target::ZERO);
+        let cancel = AtomicBool::new(false);
+        let progress = AtomicU32::new(0);
+        let outcome = thread::scope(|scope| {
+            let searcher = scope.spawn(|| {
+                ParallelSearch::new(Engine::best())
+                    .threads(2)
+                    .chunk_size(1)
+                    .cancel_flag(&cancel)
+                    .progress(&progress)
+                    .search(&job, NonceRange::FULL)
+            });
+            while progress.load(Ordering::Relaxed) < 1_000 {
+                thread::yield_now();
+            }
+            cancel.store(true, Ordering::Relaxed);
+            searcher.join().unwrap()
+        });
+        assert_eq!(outcome.end, ParallelEnd::Cancelled);
+        assert!(outcome.tried >= 1_000 && outcome.tried % 2 == 0);
+        assert_eq!(outcome.hashed, outcome.tried);
+        assert_eq!(u64::from(progress.load(Ordering::Relaxed)), outcome.tried);
+        assert_eq!(outcome.remaining, NonceRange::FULL.skip(outcome.tried));
+    }
+
+    /// Every nonce wins: a stop-at-first search in chunks of two across
+    /// the top of the nonce space still returns the lowest one.
+    #[test]
+    fn stop_at_first_on_the_32_bit_cursor() {
+        let job = genesis_job(Target::MAX);
+        let range = NonceRange::from_start(u32::MAX - 9);
+        let outcome = ParallelSearch::new(Engine::best())
+            .threads(3)
+            .chunk_size(2)
+            .stop_at_first(true)
+            .search(&job, range);
+        assert_eq!(outcome.end, ParallelEnd::Stopped);
+        assert_eq!(outcome.solutions.len(), 1);
+        assert_eq!(outcome.solutions[0].nonce, u32::MAX - 9);
+        assert_eq!(outcome.tried, 1);
+        assert_eq!(outcome.remaining, NonceRange::from_start(u32::MAX - 8));
+    }
 }

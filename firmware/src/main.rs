@@ -2,7 +2,7 @@
 //!
 //! `_start` mines the genesis block's nonce from a small range, computes a
 //! Merkle root of three transaction ids on the stack, checks both, and
-//! records the outcome in [`STATUS`] (1 = right, 2 = wrong). It then parks
+//! records the outcome in `sha256d_firmware::STATUS` (1 = right, 2 = wrong). It then parks
 //! the core, or with the `qemu-exit` feature exits with status 0 or 1.
 //!
 //! This is a link and smoke test, not a bootable image: real firmware
@@ -18,10 +18,8 @@
 #![no_std]
 #![no_main]
 
-use core::panic::PanicInfo;
-use core::sync::atomic::{AtomicU32, Ordering};
-
 use sha256d::{merkle, BlockHeader, Engine, Kernel, NonceRange, SearchJob, Solution};
+use sha256d_firmware::finish;
 
 /// The genesis block header, wire format.
 const GENESIS: &str = concat!(
@@ -29,11 +27,6 @@ const GENESIS: &str = concat!(
     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
 );
-
-/// 0 while running, then 1 if every check passed, 2 if one failed: where a
-/// debugger (or a host reading the device's memory) finds the outcome.
-#[no_mangle]
-pub static STATUS: AtomicU32 = AtomicU32::new(0);
 
 /// The kernel this build must select: chosen at compile time on bare metal.
 const EXPECTED_KERNEL: Kernel = if cfg!(all(
@@ -47,11 +40,6 @@ const EXPECTED_KERNEL: Kernel = if cfg!(all(
 } else {
     Kernel::Scalar
 };
-
-#[panic_handler]
-fn panic(_: &PanicInfo) -> ! {
-    finish(false)
-}
 
 /// Mines and hashes; `true` if every answer is right.
 fn run() -> Result<bool, sha256d::Error> {
@@ -86,40 +74,8 @@ fn run() -> Result<bool, sha256d::Error> {
     Ok(mined && merkle_ok && engine.kernel() == EXPECTED_KERNEL)
 }
 
-/// Records the outcome and stops.
-fn finish(ok: bool) -> ! {
-    STATUS.store(if ok { 1 } else { 2 }, Ordering::SeqCst);
-    #[cfg(feature = "qemu-exit")]
-    qemu_exit(ok);
-    #[cfg(not(feature = "qemu-exit"))]
-    loop {
-        core::hint::spin_loop();
-    }
-}
-
 /// The entry point (the symbol the linker starts the image at).
 #[no_mangle]
 pub extern "C" fn _start() -> ! {
     finish(matches!(run(), Ok(true)))
-}
-
-/// Exits the process through the Linux system call, for QEMU's user-mode
-/// emulator (`exit` is number 93 on AArch64 and 1 on 32-bit ARM EABI, per
-/// the kernel's system call tables).
-#[cfg(feature = "qemu-exit")]
-fn qemu_exit(ok: bool) -> ! {
-    let code = usize::from(!ok);
-    // SAFETY: `exit` takes one integer argument and does not return; no
-    // memory is read or written.
-    #[cfg(target_arch = "aarch64")]
-    unsafe {
-        core::arch::asm!("svc #0", in("x8") 93usize, in("x0") code, options(noreturn, nostack));
-    }
-    // SAFETY: as above. r7 (Thumb's frame pointer, which inline assembly
-    // may not name as an operand) is overwritten, harmless since control
-    // never comes back.
-    #[cfg(target_arch = "arm")]
-    unsafe {
-        core::arch::asm!("movs r7, #1", "svc #0", in("r0") code, options(noreturn, nostack));
-    }
 }

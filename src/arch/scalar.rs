@@ -8,6 +8,11 @@ use super::{candidate_bits, scan_in_steps, Candidates, JobData, KernelImpl};
 use crate::sha256::compress::{kw_rounds, round, rounds, slot};
 use crate::sha256::{sha256d_64, DIGEST_BLOCK, DIGEST_KW, HEADER_BLOCK, HEADER_KW, IV};
 
+// The rolled search of the `compact-scalar` feature; always compiled for
+// tests, which check it against `last_state_word` below.
+#[cfg(any(feature = "compact-scalar", test))]
+mod compact;
+
 /// The scalar kernel's token: always available.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Scalar;
@@ -18,8 +23,12 @@ impl KernelImpl for Scalar {
     }
 
     fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
+        #[cfg(feature = "compact-scalar")]
+        use compact::last_state_word as last_word;
+        #[cfg(not(feature = "compact-scalar"))]
+        use last_state_word as last_word;
         scan_in_steps!(start, count, 1, |nonce| {
-            candidate_bits(&[last_state_word(job, nonce)], job.target_top)
+            candidate_bits(&[last_word(job, nonce)], job.target_top)
         })
     }
 
@@ -38,6 +47,7 @@ impl KernelImpl for Scalar {
 /// round 60, because rounds 61..=63 only move that round's `e` into `h`.
 /// Not inlined: inlined into a loop over nonces, the compiler vectorizes
 /// that loop with SSE2 and spills most of it to the stack.
+#[cfg_attr(feature = "compact-scalar", allow(dead_code))]
 #[inline(never)]
 pub(crate) fn last_state_word(job: &JobData, nonce: u32) -> u32 {
     let w3 = nonce.swap_bytes();

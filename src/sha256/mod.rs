@@ -4,15 +4,26 @@
 //! kernels, the search driver, the public hashing API and the Merkle code
 //! build on it.
 
+// With `compact-scalar` the unrolled compression is kept for the SIMD
+// kernels' use and for tests, so parts of it may go unused.
+#[cfg_attr(feature = "compact-scalar", allow(dead_code))]
 pub(crate) mod compress;
 pub(crate) mod consts;
+#[cfg(any(feature = "compact-scalar", test))]
+pub(crate) mod rolled;
 
 pub(crate) use compress::{
-    big_sigma0, big_sigma1, ch, compress_blocks, compress_words, hash_digest, maj, sha256d_64,
-    small_sigma0, small_sigma1, store_state,
+    big_sigma0, big_sigma1, ch, load_block, maj, small_sigma0, small_sigma1, store_state,
 };
+// The compression of every portable path (hashing, the scalar kernel, the
+// search driver's check): unrolled by default, the rolled loop with the
+// `compact-scalar` feature.
+#[cfg(not(feature = "compact-scalar"))]
+pub(crate) use compress::{compress_blocks, compress_words, hash_digest, sha256d_64};
 #[cfg(test)]
 pub(crate) use consts::schedule;
 pub(crate) use consts::{
     DIGEST_BLOCK, DIGEST_KW, HEADER_BITS, HEADER_BLOCK, HEADER_KW, IV, K, PAD_START,
 };
+#[cfg(feature = "compact-scalar")]
+pub(crate) use rolled::{compress_blocks, compress_words, hash_digest, sha256d_64};
