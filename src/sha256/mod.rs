@@ -13,7 +13,7 @@ pub(crate) mod consts;
 pub(crate) mod rolled;
 
 pub(crate) use compress::{
-    big_sigma0, big_sigma1, ch, load_block, maj, small_sigma0, small_sigma1, store_state,
+    big_sigma0, big_sigma1, ch, maj, small_sigma0, small_sigma1, store_state,
 };
 // The compression of every portable path (hashing, the scalar kernel, the
 // search driver's check): unrolled by default, the rolled loop with the
