@@ -35,16 +35,22 @@
 
 #![no_std]
 #![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", test))]
 extern crate std;
 
+// Layers, top to bottom (docs/architecture.md): the public API; `engine`
+// (kernel choice and dispatch); `search` (the driver); `arch` (kernels and
+// their lane arithmetic); `sha256` (the core, importing nothing).
 mod arch;
 mod engine;
 mod error;
+mod hashing;
 mod header;
 pub mod hex;
+mod kernel;
 pub mod merkle;
 #[cfg(feature = "std")]
 pub mod parallel;
@@ -52,11 +58,12 @@ mod search;
 mod sha256;
 mod target;
 
-pub use engine::{Engine, Kernel};
+pub use engine::Engine;
 pub use error::Error;
+pub use hashing::{sha256, sha256d, Midstate, Sha256};
 pub use header::{BlockHash, BlockHeader, HEADER_LEN};
+pub use kernel::Kernel;
 pub use search::{NonceRange, SearchEnd, SearchJob, SearchOutcome, Solution};
-pub use sha256::{sha256, sha256d, Midstate, Sha256};
 pub use target::{CompactTarget, Target};
 
 /// Compiles and runs the README's examples as doctests.

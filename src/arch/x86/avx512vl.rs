@@ -18,25 +18,25 @@ use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use super::avx512::{CHOOSE, MAJORITY, XOR3};
 use crate::arch::lanes::{self, Lanes};
-use crate::search::{Candidates, SearchJob};
+use crate::arch::{Candidates, JobData, KernelImpl};
 
 /// Proof that this CPU supports the kernel's instructions and that the OS
 /// saves the opmask and ZMM registers (see [`super`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Avx512Vl(());
 
-impl Avx512Vl {
-    pub(crate) fn detect() -> Option<Self> {
+impl KernelImpl for Avx512Vl {
+    fn detect() -> Option<Self> {
         super::has_avx512vl::get().then_some(Avx512Vl(()))
     }
 
-    pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
         // SAFETY: holding `self` proves the CPU supports AVX2, AVX-512F and
         // AVX-512VL and the OS saves their registers.
         unsafe { scan(job, start, count) }
     }
 
-    pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
         // SAFETY: holding `self` proves the CPU supports AVX2, AVX-512F and
         // AVX-512VL and the OS saves their registers.
         unsafe { sha256d_64_batch(inputs, outputs) }
@@ -44,7 +44,7 @@ impl Avx512Vl {
 }
 
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
-unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
     lanes::scan::<Lanes8>(job, start, count)
 }
 
@@ -144,21 +144,21 @@ impl Lanes for Lanes8 {
     }
 
     #[inline(always)]
-    fn xor3(self, y: Self, z: Self) -> Self {
+    fn xor3(a: Self, b: Self, c: Self) -> Self {
         // SAFETY: AVX-512F and AVX-512VL are available (see `Lanes8`).
-        Lanes8(unsafe { _mm256_ternarylogic_epi32::<XOR3>(self.0, y.0, z.0) })
+        Lanes8(unsafe { _mm256_ternarylogic_epi32::<XOR3>(a.0, b.0, c.0) })
     }
 
     #[inline(always)]
-    fn ch(self, f: Self, g: Self) -> Self {
+    fn ch(e: Self, f: Self, g: Self) -> Self {
         // SAFETY: AVX-512F and AVX-512VL are available (see `Lanes8`).
-        Lanes8(unsafe { _mm256_ternarylogic_epi32::<CHOOSE>(self.0, f.0, g.0) })
+        Lanes8(unsafe { _mm256_ternarylogic_epi32::<CHOOSE>(e.0, f.0, g.0) })
     }
 
     #[inline(always)]
-    fn maj(self, b: Self, c: Self) -> Self {
+    fn maj(a: Self, b: Self, c: Self) -> Self {
         // SAFETY: AVX-512F and AVX-512VL are available (see `Lanes8`).
-        Lanes8(unsafe { _mm256_ternarylogic_epi32::<MAJORITY>(self.0, b.0, c.0) })
+        Lanes8(unsafe { _mm256_ternarylogic_epi32::<MAJORITY>(a.0, b.0, c.0) })
     }
 
     #[inline(always)]
@@ -196,7 +196,7 @@ mod tests {
     fn lane_operations_match_u32() {
         // Skipped where the CPU lacks AVX-512VL (`.ci/miri.sh` runs it in an
         // interpreter that has it).
-        if Avx512Vl::detect().is_none() {
+        if <Avx512Vl as KernelImpl>::detect().is_none() {
             return;
         }
         // SAFETY: the CPU and OS support AVX-512VL, as just checked.
