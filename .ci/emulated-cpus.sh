@@ -8,7 +8,9 @@
 #   Haswell  AVX2, no SHA-NI    -> avx2
 #
 # and natively, where the expected kernels follow /proc/cpuinfo. (QEMU's
-# emulator has no SHA-NI, so sha-ni runs natively only.) For each run the
+# emulator has neither SHA-NI nor AVX-512, so sha-ni, avx512vl and avx512
+# run natively only, where the CPU and OS offer them; `.ci/miri.sh` runs
+# the AVX-512 kernels in an interpreter.) For each run the
 # dispatch tests check the chosen kernel and the exact set of available
 # kernels (everything else must be refused with Error::KernelUnavailable),
 # and the equivalence suites compare every available kernel with scalar.
@@ -106,7 +108,7 @@ check() {
         run "${runner[@]}" "$dispatch" --exact best_is_the_most_capable_available_kernel \
         --nocapture --quiet 2>&1 | grep 'best:' | sed "s/^/$model: /"
 
-    for set in sse41 avx2 sha-ni; do
+    for set in sse41 avx2 avx512vl avx512 sha-ni; do
         local status=0
         # In a subshell whose stderr is dropped, so that the shell's own
         # "Illegal instruction" notice does not look like a failure.
@@ -136,6 +138,9 @@ cpu_flags=$(grep -m1 '^flags' /proc/cpuinfo)
 has() { [[ " $cpu_flags " == *" $1 "* ]]; }
 has sse4_1 && native+=",sse41"
 has avx && has avx2 && native+=",avx2"
+# In the order of preference (Kernel::ALL): the last one is the best.
+has avx && has avx2 && has avx512f && has avx512vl && native+=",avx512vl"
+has avx512f && native+=",avx512"
 has sha_ni && has sse4_1 && native+=",sha-ni"
 echo "native CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 

@@ -272,12 +272,16 @@ impl Engine {
                 .all(|(s, n)| s.nonce == n && s.hash == easy.hash(n));
 
         // Batch hashing against the portable SHA-256d, odd count.
+        // More inputs than the widest kernel's sixteen lanes, and a
+        // remainder for every width.
         let header_bytes = header.to_bytes();
-        let mut inputs = [[0u8; 64]; 11];
+        let mut inputs = [[0u8; 64]; 19];
         for (i, input) in inputs.iter_mut().enumerate() {
-            input.copy_from_slice(&header_bytes[i..i + 64]);
+            for (j, byte) in input.iter_mut().enumerate() {
+                *byte = header_bytes[(i + j) % header_bytes.len()];
+            }
         }
-        let mut outputs = [[0u8; 32]; 11];
+        let mut outputs = [[0u8; 32]; 19];
         self.sha256d_64_batch(&inputs, &mut outputs);
         let batch_ok = inputs
             .iter()

@@ -183,7 +183,7 @@ impl Midstate {
     /// [`Error::InvalidLength`] (with the length rounded down to a whole
     /// block as the expected value) if it is not.
     pub fn from_blocks(blocks: &[u8]) -> Result<Self, Error> {
-        if blocks.len() % 64 != 0 {
+        if !blocks.len().is_multiple_of(64) {
             return Err(Error::InvalidLength {
                 expected: blocks.len() / 64 * 64,
                 found: blocks.len(),
@@ -203,7 +203,7 @@ impl Midstate {
     /// # Errors
     /// [`Error::InvalidLength`] if `bytes_hashed` is not a multiple of 64.
     pub fn from_state(state: [u32; 8], bytes_hashed: u64) -> Result<Self, Error> {
-        if bytes_hashed % 64 != 0 {
+        if !bytes_hashed.is_multiple_of(64) {
             return Err(Error::InvalidLength {
                 expected: (bytes_hashed / 64 * 64) as usize,
                 found: bytes_hashed as usize,

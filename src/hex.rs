@@ -26,7 +26,7 @@ fn nibble(c: u8) -> Option<u8> {
 /// [`Error::InvalidHexCharacter`].
 pub fn decode_to_slice(hex: &str, out: &mut [u8]) -> Result<(), Error> {
     let digits = hex.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(Error::OddHexLength);
     }
     if digits.len() / 2 != out.len() {

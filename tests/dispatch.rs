@@ -111,6 +111,14 @@ fn probe_instruction_set() {
             unsafe { probe::avx2(value) },
             lanes(lo.wrapping_add(lo), hi.wrapping_add(hi))
         ),
+        Kernel::Avx512Vl => assert_eq!(
+            unsafe { probe::avx512vl(value) },
+            lanes(lo.rotate_right(8), hi.rotate_right(8))
+        ),
+        Kernel::Avx512 => assert_eq!(
+            unsafe { probe::avx512(value) },
+            lanes(lo.rotate_right(8), hi.rotate_right(8))
+        ),
         // Two SHA-256 rounds change the state.
         Kernel::ShaNi => assert_ne!(unsafe { probe::sha_ni(value) }, value),
         other => panic!("no probe for {other}"),
@@ -134,6 +142,40 @@ mod probe {
     pub unsafe fn avx2(x: u64) -> u64 {
         let v = _mm256_set1_epi64x(x as i64);
         _mm256_extract_epi64::<3>(_mm256_add_epi32(v, v)) as u64
+    }
+
+    /// `vpbroadcastq` and `vprord` on a 256-bit register (AVX-512VL), in
+    /// assembly: from intrinsics the compiler may pick other instructions.
+    #[target_feature(enable = "avx512f,avx512vl")]
+    pub unsafe fn avx512vl(x: u64) -> u64 {
+        let out: u64;
+        core::arch::asm!(
+            "vpbroadcastq {v:y}, {x}",
+            "vprord {v:y}, {v:y}, 8",
+            "vmovq {out}, {v:x}",
+            x = in(reg) x,
+            v = out(ymm_reg) _,
+            out = lateout(reg) out,
+            options(pure, nomem, nostack),
+        );
+        out
+    }
+
+    /// `vpbroadcastq` and `vprord` on a 512-bit register (AVX-512F), in
+    /// assembly: from intrinsics the compiler may narrow the operation.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn avx512(x: u64) -> u64 {
+        let out: u64;
+        core::arch::asm!(
+            "vpbroadcastq {v:z}, {x}",
+            "vprord {v:z}, {v:z}, 8",
+            "vmovq {out}, {v:x}",
+            x = in(reg) x,
+            v = out(zmm_reg) _,
+            out = lateout(reg) out,
+            options(pure, nomem, nostack),
+        );
+        out
     }
 
     /// `sha256rnds2` (SHA extensions).

@@ -32,10 +32,13 @@ fn kernel_names_round_trip() {
         assert_eq!(kernel.name().parse::<Kernel>(), Ok(kernel));
     }
     assert_eq!(Kernel::from_name("SHA-NI"), Ok(Kernel::ShaNi));
-    assert_eq!(
-        Kernel::from_name("avx512"),
-        Err(sha256d::Error::UnknownKernel)
-    );
+    assert_eq!(Kernel::from_name("AVX512VL"), Ok(Kernel::Avx512Vl));
+    for unknown in ["avx1024", "avx-512", "", "sha"] {
+        assert_eq!(
+            Kernel::from_name(unknown),
+            Err(sha256d::Error::UnknownKernel)
+        );
+    }
 }
 
 #[test]

@@ -255,7 +255,7 @@ fn bad_input_is_a_one_line_error_without_a_panic() {
         (vec!["--difficulty".into(), "nan".into()], "difficulty"),
         (vec!["--difficulty".into(), "lots".into()], "--difficulty"),
         (vec!["--threads".into(), "0".into()], "--threads"),
-        (vec!["--kernel".into(), "avx512".into()], "unknown kernel"),
+        (vec!["--kernel".into(), "avx1024".into()], "unknown kernel"),
         (
             vec![
                 "--bits".into(),

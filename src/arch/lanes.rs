@@ -430,3 +430,121 @@ pub(crate) fn sha256d_64_batch<V: Lanes>(inputs: &[[u8; 64]], outputs: &mut [[u8
         *output = sha256::sha256d_64(input);
     }
 }
+/// Checks for a kernel's [`Lanes`] type, called from its own
+/// `#[target_feature]` test functions.
+#[cfg(test)]
+pub(crate) mod checks {
+    use super::Lanes;
+
+    /// Test words: edge cases, then a pseudo-random sequence (xorshift32).
+    /// Few enough to be quick in an interpreter (`.ci/miri.sh`).
+    const WORDS: [u32; 64] = {
+        let mut words = [0u32; 64];
+        let edges = [
+            0,
+            1,
+            2,
+            0x7f,
+            0x80,
+            0xff,
+            0x8000_0000,
+            0x7fff_ffff,
+            u32::MAX,
+            u32::MAX - 1,
+            0x0123_4567,
+        ];
+        let mut x = 0x9e37_79b9_u32;
+        let mut i = 0;
+        while i < 64 {
+            words[i] = if i < edges.len() {
+                edges[i]
+            } else {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x
+            };
+            i += 1;
+        }
+        words
+    };
+
+    /// `COUNT` consecutive test words from `skip` on (wrapping), as a
+    /// vector.
+    fn vector<V: Lanes>(skip: usize) -> (V, V::Array) {
+        let mut lanes = V::Array::default();
+        for (i, lane) in lanes.as_mut().iter_mut().enumerate() {
+            *lane = WORDS[(skip + i) % WORDS.len()];
+        }
+        (V::from_array(lanes), lanes)
+    }
+
+    /// Lane-wise `op` on `V` agrees with `expected` on `u32`, for every
+    /// test word in each operand position.
+    #[inline(always)]
+    fn agree<V: Lanes>(
+        name: &str,
+        op: impl Fn(V, V, V) -> V,
+        expected: impl Fn(u32, u32, u32) -> u32,
+    ) {
+        for skip in (0..WORDS.len()).step_by(V::COUNT) {
+            let (x, xs) = vector::<V>(skip);
+            let (y, ys) = vector::<V>(skip + 17);
+            let (z, zs) = vector::<V>(skip + 41);
+            let got = op(x, y, z).to_array();
+            for (lane, &got) in got.as_ref().iter().enumerate() {
+                let (x, y, z) = (xs.as_ref()[lane], ys.as_ref()[lane], zs.as_ref()[lane]);
+                assert_eq!(got, expected(x, y, z), "{name}({x:#x}, {y:#x}, {z:#x})");
+            }
+        }
+    }
+
+    /// Every operation of `V` against the same on `u32`.
+    #[inline(always)]
+    pub(crate) fn lane_operations<V: Lanes>() {
+        let (_, xs) = vector::<V>(0);
+        assert_eq!(V::from_array(xs).to_array().as_ref(), xs.as_ref());
+        assert!(V::splat(7).to_array().as_ref().iter().all(|&w| w == 7));
+        agree::<V>("add", |x, y, _| x + y, |x, y, _| x.wrapping_add(y));
+        agree::<V>("xor", |x, y, _| x ^ y, |x, y, _| x ^ y);
+        agree::<V>("and", |x, y, _| x & y, |x, y, _| x & y);
+        agree::<V>("or", |x, y, _| x | y, |x, y, _| x | y);
+        agree::<V>("shr 3", |x, _, _| x.shr::<3>(), |x, _, _| x >> 3);
+        agree::<V>("shr 10", |x, _, _| x.shr::<10>(), |x, _, _| x >> 10);
+        agree::<V>("shl 7", |x, _, _| x.shl::<7>(), |x, _, _| x << 7);
+        agree::<V>(
+            "rotr 2",
+            |x, _, _| x.rotr::<2, 30>(),
+            |x, _, _| x.rotate_right(2),
+        );
+        agree::<V>(
+            "rotr 25",
+            |x, _, _| x.rotr::<25, 7>(),
+            |x, _, _| x.rotate_right(25),
+        );
+        agree::<V>("xor3", |x, y, z| V::xor3(x, y, z), |x, y, z| x ^ y ^ z);
+        agree::<V>("ch", |x, y, z| V::ch(x, y, z), |e, f, g| (e & f) ^ (!e & g));
+        agree::<V>(
+            "maj",
+            |x, y, z| V::maj(x, y, z),
+            |a, b, c| (a & b) ^ (a & c) ^ (b & c),
+        );
+        agree::<V>(
+            "swap_bytes",
+            |x, _, _| x.swap_bytes(),
+            |x, _, _| x.swap_bytes(),
+        );
+        // The unsigned comparison, equal lanes included.
+        for skip in (0..WORDS.len()).step_by(V::COUNT) {
+            let (x, xs) = vector::<V>(skip);
+            let (_, ys) = vector::<V>(skip + 1);
+            for bound in [xs, ys] {
+                let mask = x.le_mask(V::from_array(bound));
+                for (lane, (&x, &bound)) in xs.as_ref().iter().zip(bound.as_ref()).enumerate() {
+                    assert_eq!((mask >> lane) & 1 == 1, x <= bound, "{x:#x} <= {bound:#x}");
+                }
+                assert_eq!(mask >> V::COUNT, 0, "mask bits past the lanes");
+            }
+        }
+    }
+}

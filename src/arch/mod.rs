@@ -35,7 +35,8 @@ pub(crate) mod aarch64;
 #[cfg(test)]
 mod tests;
 
-/// Every kernel, in the order of the public `Kernel::ALL` (fastest last):
+/// Every kernel, in the order of the public `Kernel::ALL`, which is the
+/// order of preference (`Engine::best` takes the last one available):
 /// the variant name, its short name, the token type implementing
 /// [`KernelImpl`], and where it is compiled. Kernels whose `cfg` is false
 /// still have a `Kernel` variant; they are never available.
@@ -52,6 +53,13 @@ macro_rules! kernel_list {
                 cfg(any(target_arch = "x86", target_arch = "x86_64"));
             /// x86 AVX2, eight nonces per step.
             Avx2 = "avx2", $crate::arch::x86::avx2::Avx2,
+                cfg(any(target_arch = "x86", target_arch = "x86_64"));
+            /// x86 AVX-512F and AVX-512VL on 256-bit registers, eight nonces
+            /// per step.
+            Avx512Vl = "avx512vl", $crate::arch::x86::avx512vl::Avx512Vl,
+                cfg(any(target_arch = "x86", target_arch = "x86_64"));
+            /// x86 AVX-512F on 512-bit registers, sixteen nonces per step.
+            Avx512 = "avx512", $crate::arch::x86::avx512::Avx512,
                 cfg(any(target_arch = "x86", target_arch = "x86_64"));
             /// x86 SHA extensions (SHA-NI), several independent nonces interleaved.
             ShaNi = "sha-ni", $crate::arch::x86::sha_ni::ShaNi,

@@ -153,3 +153,24 @@ impl Lanes for Lanes8 {
         mask as u32
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[target_feature(enable = "avx2")]
+    unsafe fn lane_operations() {
+        lanes::checks::lane_operations::<Lanes8>();
+    }
+
+    #[test]
+    fn lane_operations_match_u32() {
+        // Skipped where the CPU lacks AVX2 (`.ci/miri.sh` runs it in an
+        // interpreter that has it).
+        if Avx2::detect().is_none() {
+            return;
+        }
+        // SAFETY: the CPU and OS support AVX2, as just checked.
+        unsafe { lane_operations() }
+    }
+}

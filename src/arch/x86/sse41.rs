@@ -167,3 +167,24 @@ impl Lanes for Lanes4 {
         mask as u32
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[target_feature(enable = "sse2,ssse3,sse4.1")]
+    unsafe fn lane_operations() {
+        lanes::checks::lane_operations::<Lanes4>();
+    }
+
+    #[test]
+    fn lane_operations_match_u32() {
+        // Skipped where the CPU lacks SSE4.1 (`.ci/miri.sh` runs it in an
+        // interpreter that has it).
+        if Sse41::detect().is_none() {
+            return;
+        }
+        // SAFETY: the CPU and OS support SSE4.1, as just checked.
+        unsafe { lane_operations() }
+    }
+}

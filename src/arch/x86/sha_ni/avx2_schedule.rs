@@ -351,7 +351,7 @@ pub(super) unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candi
     let mut batch = 0u64;
     scan_in_steps!(start, count, LANES as u32, |first| {
         let [even, odd] = &mut kw;
-        let (kw, next_kw) = if batch % 2 == 0 {
+        let (kw, next_kw) = if batch.is_multiple_of(2) {
             (&*even, odd)
         } else {
             (&*odd, even)
