@@ -1,11 +1,13 @@
 //! SHA-256 itself, at the bottom of the crate: constants, the constant
-//! blocks every kernel folds and their `K + W` tables, and the portable
-//! compression function. It imports nothing else from the crate; the
+//! blocks every kernel folds and their `K + W` tables, the portable
+//! compression function, and the padding shared by messages of one length
+//! with the portable hashing of many of them ([`shape`]). It imports nothing else from the crate; the
 //! kernels, the search driver, the public hashing API and the Merkle code
 //! build on it.
 
 pub(crate) mod compress;
 pub(crate) mod consts;
+pub(crate) mod shape;
 
 pub(crate) use compress::{
     big_sigma0, big_sigma1, ch, compress_blocks, compress_words, hash_digest, load_block, maj,
@@ -15,5 +17,6 @@ pub(crate) use compress::{
 pub(crate) use consts::schedule;
 pub(crate) use consts::{
     groups, DIGEST_BITS, DIGEST_BLOCK, DIGEST_KW, HEADER_BITS, HEADER_BLOCK, HEADER_KW, IV, K,
-    PADDING_64_KW, PAD_START,
+    PAD_START,
 };
+pub(crate) use shape::{hash_many, Shape};
