@@ -10,10 +10,12 @@
 # and natively, where the expected kernels follow /proc/cpuinfo. (QEMU's
 # emulator has neither SHA-NI nor AVX-512, so sha-ni, avx512vl and avx512
 # run natively only, where the CPU and OS offer them; `.ci/miri.sh` runs
-# the AVX-512 kernels in an interpreter.) For each run the
-# dispatch tests check the chosen kernel and the exact set of available
-# kernels (everything else must be refused with Error::KernelUnavailable),
-# and the equivalence suites compare every available kernel with scalar.
+# the AVX-512 kernels in an interpreter.) For each run the dispatch tests
+# check the chosen kernel, the exact set of available kernels (everything
+# else must be refused with Error::KernelUnavailable) and the compression
+# behind plain hashing (sha-ni where available, else scalar), and the
+# equivalence suites compare every available kernel and compression path
+# with scalar.
 # A probe that executes one unchecked instruction of each set must die with
 # SIGILL exactly where the model lacks the set: proof that the emulator
 # really enforces the model.
@@ -103,7 +105,8 @@ check() {
         SHA256D_EXPECT_KERNEL=$best SHA256D_EXPECT_AVAILABLE=$kernels \
             run "${runner[@]}" "$exe" --quiet
     done
-    # Say what the library chose, in the library's own words.
+    # Say what the library chose (search kernel and the compression of plain
+    # hashing), in the library's own words.
     SHA256D_EXPECT_KERNEL=$best SHA256D_EXPECT_AVAILABLE=$kernels \
         run "${runner[@]}" "$dispatch" --exact best_is_the_most_capable_available_kernel \
         --nocapture --quiet 2>&1 | grep 'best:' | sed "s/^/$model: /"

@@ -6,9 +6,10 @@ use core::ops::ControlFlow;
 use core::str::FromStr;
 use core::sync::atomic::{AtomicU8, Ordering};
 
+use crate::arch::compress::Compressor;
 use crate::arch::{Candidates, JobData, KernelImpl};
 use crate::search::{self, NonceRange, SearchJob, SearchOutcome, Solution};
-use crate::sha256::sha256d_64;
+use crate::sha256::{self, Shape};
 use crate::{BlockHash, BlockHeader, Error, Kernel, Target};
 
 impl Kernel {
@@ -108,11 +109,34 @@ macro_rules! define_backend {
                 }
             }
 
-            fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+            fn hash_many(
+                self,
+                messages: &[u8],
+                shape: &Shape,
+                double: bool,
+                out: &mut [[u8; 32]],
+            ) {
                 match self {
                     $(
                         #[cfg($($cfg)*)]
-                        Backend::$variant(k) => k.sha256d_64_batch(inputs, outputs),
+                        Backend::$variant(k) => k.hash_many(messages, shape, double, out),
+                    )+
+                }
+            }
+
+            /// The compression behind this kernel's plain hashing: its own
+            /// if it has one, else the portable one.
+            fn compressor(self) -> Compressor {
+                match self {
+                    $(
+                        #[cfg($($cfg)*)]
+                        Backend::$variant(k) => {
+                            if <$token as KernelImpl>::COMPRESSES {
+                                Compressor::$variant(k)
+                            } else {
+                                Compressor::scalar()
+                            }
+                        }
                     )+
                 }
             }
@@ -234,11 +258,26 @@ impl Engine {
 
     /// SHA-256d of each 64-byte input into the matching output: the inner
     /// step of Merkle trees. Processes `min(inputs.len(), outputs.len())`
-    /// pairs; any count works.
+    /// pairs; any count works. The many-message path with 64-byte
+    /// messages: [`sha256d_each`](Engine::sha256d_each) under another name.
     pub fn sha256d_64_batch(&self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-        let n = inputs.len().min(outputs.len());
-        self.backend
-            .sha256d_64_batch(&inputs[..n], &mut outputs[..n]);
+        self.sha256d_each(inputs, outputs);
+    }
+
+    /// The kernel's many-message hashing (see [`crate::many`]).
+    pub(crate) fn backend_hash_many(
+        &self,
+        messages: &[u8],
+        shape: &Shape,
+        double: bool,
+        out: &mut [[u8; 32]],
+    ) {
+        self.backend.hash_many(messages, shape, double, out);
+    }
+
+    /// The compression behind this engine's plain hashing.
+    pub(crate) fn compressor(&self) -> Compressor {
+        self.backend.compressor()
     }
 
     /// The known-answer test run before a kernel is first used.
@@ -286,9 +325,25 @@ impl Engine {
         let batch_ok = inputs
             .iter()
             .zip(&outputs)
-            .all(|(i, o)| *o == sha256d_64(i));
+            .all(|(i, o)| *o == sha256::sha256d_64(i));
 
-        genesis_ok && easy_ok && batch_ok
+        // Many messages of other lengths (each padding case), against the
+        // portable hash; and the kernel's single-message compression.
+        let mut many_ok = true;
+        for (len, count) in [(0, 9), (16, 5), (20, 4), (40, 2), (56, 1), (80, 1)] {
+            let shape = Shape::new(len);
+            let messages = &header_bytes[..len * count];
+            for double in [false, true] {
+                let mut want = [[0u8; 32]; 9];
+                let mut got = [[0u8; 32]; 9];
+                sha256::hash_many(messages, &shape, double, &mut want[..count]);
+                self.backend_hash_many(messages, &shape, double, &mut got[..count]);
+                many_ok &= got == want;
+            }
+        }
+        let compression_ok = self.compressor().self_test();
+
+        genesis_ok && easy_ok && batch_ok && many_ok && compression_ok
     }
 }
 

@@ -2,19 +2,24 @@
 //! functions, a streaming hasher and midstates.
 //!
 //! A layer of its own above the SHA-256 core, rather than part of it: every
-//! block it hashes goes through [`compress_blocks`] here, the one place
-//! where a hardware compression function (chosen at run time from the
-//! kernels in `arch`) can take over without the core depending on the
-//! kernels.
+//! block it hashes goes through a [`Compressor`], the fastest compression
+//! of the CPU's kernels (SHA-NI, ARMv8 SHA-2, else the portable one),
+//! chosen on first use by `arch::compress` from the kernel list, so that
+//! neither the core nor the kernels depend on this layer. Whole blocks go
+//! to it in one call, never one call per block; one-shot hashes go through
+//! its many-message path with one message, which also runs the padding
+//! and, for SHA-256d, the second hash in the same call.
 
-use crate::sha256::{self, store_state, IV};
+use crate::arch::compress::Compressor;
+use crate::sha256::{store_state, Shape, IV};
 use crate::Error;
 
-/// Compresses whole 64-byte blocks into `state`: every compression of the
-/// public hashing API passes here.
+/// SHA-256 (or SHA-256d if `double`) of one message with `compressor`.
 #[inline]
-fn compress_blocks(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
-    sha256::compress_blocks(state, blocks);
+pub(crate) fn hash_one(compressor: Compressor, data: &[u8], double: bool) -> [u8; 32] {
+    let mut out = [[0u8; 32]];
+    compressor.hash_many(data, &Shape::new(data.len()), double, &mut out);
+    out[0]
 }
 
 /// SHA-256 of `data`.
@@ -25,9 +30,7 @@ fn compress_blocks(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
 /// ```
 #[must_use]
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(data);
-    hasher.finalize()
+    hash_one(Compressor::best(), data, false)
 }
 
 /// SHA-256d of `data`: SHA-256 applied twice, as Bitcoin hashes headers,
@@ -39,7 +42,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 /// ```
 #[must_use]
 pub fn sha256d(data: &[u8]) -> [u8; 32] {
-    sha256(&sha256(data))
+    hash_one(Compressor::best(), data, true)
 }
 
 /// Streaming SHA-256: feed bytes in pieces of any size, then finalize.
@@ -58,6 +61,9 @@ pub struct Sha256 {
     buffered: usize,
     /// Message length so far, in bytes.
     length: u64,
+    /// The compression: chosen at the first block unless forced (so that
+    /// `new` can stay `const`).
+    compressor: Option<Compressor>,
 }
 
 impl Default for Sha256 {
@@ -75,6 +81,7 @@ impl Sha256 {
             buffer: [0; 64],
             buffered: 0,
             length: 0,
+            compressor: None,
         }
     }
 
@@ -86,7 +93,21 @@ impl Sha256 {
             buffer: [0; 64],
             buffered: 0,
             length: midstate.length,
+            compressor: None,
         }
+    }
+
+    /// The same hasher with its compression forced (see
+    /// [`Engine::hasher`](crate::Engine::hasher)).
+    pub(crate) const fn with_compressor(mut self, compressor: Compressor) -> Self {
+        self.compressor = Some(compressor);
+        self
+    }
+
+    /// The compression, chosen now if it was not yet.
+    #[inline]
+    fn compressor(&mut self) -> Compressor {
+        *self.compressor.get_or_insert_with(Compressor::best)
     }
 
     /// Appends `data` to the message.
@@ -100,15 +121,17 @@ impl Sha256 {
             if self.buffered < 64 {
                 return;
             }
-            compress_blocks(&mut self.state, core::slice::from_ref(&self.buffer));
+            let compressor = self.compressor();
+            compressor.compress_blocks(&mut self.state, &self.buffer);
             self.buffered = 0;
         }
-        let mut blocks = data.chunks_exact(64);
-        for block in &mut blocks {
-            let block: &[u8; 64] = block.try_into().expect("chunks_exact yields 64 bytes");
-            compress_blocks(&mut self.state, core::slice::from_ref(block));
+        // Every whole block in one call.
+        let whole = data.len() - data.len() % 64;
+        if whole > 0 {
+            let compressor = self.compressor();
+            compressor.compress_blocks(&mut self.state, &data[..whole]);
         }
-        let rest = blocks.remainder();
+        let rest = &data[whole..];
         self.buffer[..rest.len()].copy_from_slice(rest);
         self.buffered = rest.len();
     }
@@ -130,22 +153,23 @@ impl Sha256 {
     #[must_use]
     pub fn finalize(mut self) -> [u8; 32] {
         let bit_length = self.length.wrapping_mul(8);
-        let mut block = [0u8; 64];
-        block[..self.buffered].copy_from_slice(&self.buffer[..self.buffered]);
-        block[self.buffered] = 0x80;
-        if self.buffered >= 56 {
-            compress_blocks(&mut self.state, &[block]);
-            block = [0u8; 64];
-        }
-        block[56..].copy_from_slice(&bit_length.to_be_bytes());
-        compress_blocks(&mut self.state, &[block]);
+        // The rest of the message and its padding: one block, or two when
+        // the length no longer fits after the rest; one call either way.
+        let mut blocks = [0u8; 128];
+        blocks[..self.buffered].copy_from_slice(&self.buffer[..self.buffered]);
+        blocks[self.buffered] = 0x80;
+        let end = if self.buffered >= 56 { 128 } else { 64 };
+        blocks[end - 8..end].copy_from_slice(&bit_length.to_be_bytes());
+        let compressor = self.compressor();
+        compressor.compress_blocks(&mut self.state, &blocks[..end]);
         store_state(&self.state)
     }
 
     /// Pads the message and returns its SHA-256d.
     #[must_use]
-    pub fn finalize_sha256d(self) -> [u8; 32] {
-        sha256(&self.finalize())
+    pub fn finalize_sha256d(mut self) -> [u8; 32] {
+        let compressor = self.compressor();
+        hash_one(compressor, &self.finalize(), false)
     }
 }
 
@@ -173,7 +197,7 @@ impl Midstate {
     #[must_use]
     pub fn from_prefix(prefix: &[u8; 64]) -> Self {
         let mut state = IV;
-        compress_blocks(&mut state, core::slice::from_ref(prefix));
+        Compressor::best().compress_blocks(&mut state, prefix);
         Midstate { state, length: 64 }
     }
 
@@ -238,6 +262,8 @@ impl Midstate {
     /// SHA-256d of the prefix followed by `tail`.
     #[must_use]
     pub fn finish_sha256d(&self, tail: &[u8]) -> [u8; 32] {
-        sha256(&self.finish(tail))
+        let mut hasher = Sha256::from_midstate(self);
+        hasher.update(tail);
+        hasher.finalize_sha256d()
     }
 }

@@ -48,12 +48,14 @@ extern crate std;
 // (kernel choice and dispatch); `search` (the driver); `arch` (kernels and
 // their lane arithmetic); `sha256` (the core, importing nothing).
 mod arch;
+mod chain;
 mod engine;
 mod error;
 mod hashing;
 mod header;
 pub mod hex;
 mod kernel;
+mod many;
 pub mod merkle;
 #[cfg(feature = "std")]
 pub mod parallel;
@@ -62,11 +64,13 @@ mod sha256;
 pub mod stratum;
 mod target;
 
+pub use chain::{check_header_chain, ChainError, ChainErrorKind};
 pub use engine::Engine;
 pub use error::Error;
 pub use hashing::{sha256, sha256d, Midstate, Sha256};
 pub use header::{BlockHash, BlockHeader, HEADER_LEN};
 pub use kernel::Kernel;
+pub use many::{compression, sha256_each, sha256_many, sha256d_each, sha256d_many};
 pub use search::{NonceRange, SearchEnd, SearchJob, SearchOutcome, Solution};
 pub use target::{CompactTarget, Target};
 

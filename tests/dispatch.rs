@@ -5,7 +5,8 @@
 //! - `SHA256D_EXPECT_KERNEL`: the kernel `Engine::best` must choose;
 //! - `SHA256D_EXPECT_AVAILABLE`: comma-separated names of exactly the
 //!   kernels that must be available; every other one must be refused with
-//!   `Error::KernelUnavailable`;
+//!   `Error::KernelUnavailable`. Plain hashing must then use the SHA-NI or
+//!   ARMv8 SHA-2 compression if that kernel is listed, else the scalar one;
 //! - `SHA256D_PROBE`: the instruction set the ignored probe test executes
 //!   without asking the CPU first (the script expects it to die with SIGILL
 //!   on a model without that set, which shows the emulator enforces it).
@@ -36,7 +37,28 @@ fn best_is_the_most_capable_available_kernel() {
     assert_eq!(Kernel::best(), best);
     // Cached after the first call: the same answer again.
     assert_eq!(Engine::best().kernel(), best);
-    eprintln!("available kernels: {available:?}; best: {best}");
+    let compression = sha256d::compression();
+    eprintln!("available kernels: {available:?}; best: {best}; compression: {compression}");
+}
+
+/// The compression behind `sha256`, `sha256d`, `Sha256` and `Midstate`:
+/// the SHA-instruction kernel's when it is available, else scalar. Hashing
+/// through it here runs it on the (possibly emulated) CPU.
+#[test]
+fn plain_hashing_takes_the_expected_compression() {
+    let compression = sha256d::compression();
+    let abc = sha256d::sha256(b"abc");
+    assert_eq!(abc[..4], [0xba, 0x78, 0x16, 0xbf], "{compression}");
+    let Some(available) = kernels_from_env("SHA256D_EXPECT_AVAILABLE") else {
+        eprintln!("SHA256D_EXPECT_AVAILABLE is unset: compression {compression} not pinned");
+        return;
+    };
+    let expected = [Kernel::ShaNi, Kernel::ArmSha2]
+        .into_iter()
+        .find(|k| available.contains(k))
+        .unwrap_or(Kernel::Scalar);
+    eprintln!("compression: {compression}, expected: {expected}");
+    assert_eq!(compression, expected);
 }
 
 #[test]

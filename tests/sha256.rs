@@ -3,10 +3,10 @@
 
 mod common;
 
-use common::read_vector;
+use common::{engines, read_vector};
 use proptest::prelude::*;
 use sha2::Digest as _;
-use sha256d::{sha256, sha256d, Error, Midstate, Sha256};
+use sha256d::{sha256, sha256d, Engine, Error, Kernel, Midstate, Sha256};
 
 struct NistVector {
     message: Vec<u8>,
@@ -59,6 +59,86 @@ fn nist_long_messages() {
             hasher.update(core::slice::from_ref(b));
         }
         assert_eq!(hasher.finalize(), v.digest);
+    }
+}
+
+/// One engine per compression path this CPU has: scalar, and SHA-NI or
+/// ARMv8 SHA-2 where present (the lane kernels use the scalar one).
+fn compression_paths() -> Vec<Engine> {
+    let mut paths: Vec<Engine> = Vec::new();
+    for engine in engines() {
+        if !paths
+            .iter()
+            .any(|p| p.compression() == engine.compression())
+        {
+            paths.push(engine);
+        }
+    }
+    assert_eq!(paths[0].compression(), Kernel::Scalar);
+    paths
+}
+
+#[test]
+fn nist_vectors_on_every_compression_path() {
+    for engine in compression_paths() {
+        let path = engine.compression();
+        for file in ["nist/SHA256ShortMsg.rsp", "nist/SHA256LongMsg.rsp"] {
+            for v in nist_vectors(file) {
+                let len = v.message.len();
+                assert_eq!(engine.sha256(&v.message), v.digest, "{path}: length {len}");
+                let mut hasher = engine.hasher();
+                hasher.update(&v.message);
+                assert_eq!(
+                    hasher.finalize(),
+                    v.digest,
+                    "{path}: streaming, length {len}"
+                );
+                // In three pieces that cut blocks.
+                let (a, rest) = v.message.split_at(len / 3);
+                let (b, c) = rest.split_at(rest.len() / 2);
+                let mut hasher = engine.hasher();
+                for piece in [a, b, c] {
+                    hasher.update(piece);
+                }
+                assert_eq!(hasher.finalize(), v.digest, "{path}: pieces, length {len}");
+                let twice: [u8; 32] = sha2::Sha256::digest(v.digest).into();
+                assert_eq!(
+                    engine.sha256d(&v.message),
+                    twice,
+                    "{path}: SHA-256d, length {len}"
+                );
+                let mut hasher = engine.hasher();
+                hasher.update(&v.message);
+                assert_eq!(
+                    hasher.finalize_sha256d(),
+                    twice,
+                    "{path}: streaming SHA-256d"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn plain_hashing_uses_an_available_compression() {
+    let path = sha256d::compression();
+    assert!(
+        [Kernel::Scalar, Kernel::ShaNi, Kernel::ArmSha2].contains(&path),
+        "{path}"
+    );
+    assert!(path.is_available(), "{path}");
+    eprintln!("compression: {path}");
+    // Where the best engine has SHA instructions, plain hashing uses them.
+    let best = Engine::best();
+    if best.compression() != Kernel::Scalar {
+        assert_eq!(path, best.compression());
+    }
+    for engine in engines() {
+        let expected = match engine.kernel() {
+            Kernel::ShaNi | Kernel::ArmSha2 => engine.kernel(),
+            _ => Kernel::Scalar,
+        };
+        assert_eq!(engine.compression(), expected);
     }
 }
 
@@ -120,6 +200,21 @@ proptest! {
             hasher.update(&data[..split]);
             hasher.update(&data[split..]);
             prop_assert_eq!(hasher.finalize(), expected, "split at {}", split);
+        }
+    }
+
+    #[test]
+    fn streaming_equals_one_shot_at_every_split_on_every_path(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let expected: [u8; 32] = sha2::Sha256::digest(&data).into();
+        for engine in compression_paths() {
+            let path = engine.compression();
+            prop_assert_eq!(engine.sha256(&data), expected, "{} one-shot", path);
+            for split in 0..=data.len() {
+                let mut hasher = engine.hasher();
+                hasher.update(&data[..split]);
+                hasher.update(&data[split..]);
+                prop_assert_eq!(hasher.finalize(), expected, "{}: split at {}", path, split);
+            }
         }
     }
 

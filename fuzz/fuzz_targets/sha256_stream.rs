@@ -1,5 +1,6 @@
 //! Streaming SHA-256: any message fed in pieces split anywhere hashes the
-//! same as the one-shot functions and as the `sha2` crate; midstates taken
+//! same as the one-shot functions and as the `sha2` crate, on every
+//! compression path this CPU has (each engine's `hasher`); midstates taken
 //! at block boundaries resume to the same digest.
 
 #![no_main]
@@ -7,6 +8,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use sha256d::{Midstate, Sha256};
+use sha256d_fuzz::engines;
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -51,4 +53,21 @@ fuzz_target!(|input: Input| {
     hasher.update(&message[fed..]);
     assert_eq!(hasher.clone().finalize(), expected, "streaming sha256");
     assert_eq!(hasher.finalize_sha256d(), expected_d, "streaming sha256d");
+
+    // Each engine's compression (scalar, or its SHA instructions), forced.
+    for engine in engines() {
+        let kernel = engine.kernel();
+        assert_eq!(engine.sha256(message), expected, "{kernel}: one-shot");
+        assert_eq!(engine.sha256d(message), expected_d, "{kernel}: one-shot sha256d");
+        let mut hasher = engine.hasher();
+        let mut fed = 0;
+        for &piece in &input.pieces {
+            let end = (fed + usize::from(piece)).min(message.len());
+            hasher.update(&message[fed..end]);
+            fed = end;
+        }
+        hasher.update(&message[fed..]);
+        assert_eq!(hasher.clone().finalize(), expected, "{kernel}: streaming");
+        assert_eq!(hasher.finalize_sha256d(), expected_d, "{kernel}: streaming sha256d");
+    }
 });

@@ -1,8 +1,8 @@
-//! SHA-256d on several independent messages at once, written once for any
-//! SIMD width.
+//! SHA-256 and SHA-256d on several independent messages at once, written
+//! once for any SIMD width.
 //!
 //! A kernel implements [`Lanes`] for its vector type (four or eight 32-bit
-//! lanes) and calls [`scan`] and [`sha256d_64_batch`] from its
+//! lanes) and calls [`scan`] and [`hash_many`] from its
 //! `#[target_feature]` entry points; everything here is `#[inline(always)]`
 //! so that it is compiled with the kernel's instruction set.
 //!
@@ -17,15 +17,13 @@
 //! Rounds past the constant words gain nothing from unrolling, and a fully
 //! unrolled step can outgrow the instruction and op caches; those rounds
 //! run as a loop of sixteen unrolled rounds where that measured faster:
-//! the batch compressions everywhere, and the nonce search where
+//! the many-message compressions everywhere, and the nonce search where
 //! [`Lanes::LOOP_LATE_ROUNDS`] says so.
 
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::{groups, scan_in_steps, Candidates, JobData};
-use crate::sha256::compress::load_block;
-use crate::sha256::consts::PADDING_64_KW;
-use crate::sha256::{self, DIGEST_BLOCK, HEADER_BLOCK, IV, K};
+use crate::sha256::{DIGEST_BLOCK, HEADER_BLOCK, IV, K};
 
 /// A vector of 32-bit lanes, each an independent SHA-256 computation.
 ///
@@ -374,62 +372,10 @@ pub(crate) fn scan<V: Lanes>(job: &JobData, start: u32, count: u64) -> Option<Ca
     })
 }
 
-/// `K[i] + W[i]` for the padding block of a 64-byte message (0x80, zeros,
-/// length 512): its whole schedule is a constant. In blocks of sixteen
-/// rounds, like [`K_BLOCKS`].
-const PADDING_64_KW_BLOCKS: [[u32; 16]; 4] = groups(&PADDING_64_KW);
+// Many messages of one length in lanes; after `unroll!`, which it uses.
+mod many;
+pub(crate) use many::hash_many;
 
-/// SHA-256d of `V::COUNT` 64-byte messages given as big-endian words.
-#[inline(always)]
-fn sha256d_64_lanes<V: Lanes>(block: [V; 16]) -> [V; 8] {
-    let iv = IV.map(V::splat);
-    let state = compress(iv, block);
-
-    // No schedule to expand and no constant to fold: every round is alike,
-    // so they all run as a loop.
-    let mut s = State::from_words(state);
-    for kw in &PADDING_64_KW_BLOCKS {
-        unroll!(j in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
-            s.round(V::splat(kw[j]));
-        });
-    }
-    let digest = add_states(state, s.words());
-    hash_digest::<V, false>(digest)
-}
-
-/// The kernel contract's `sha256d_64_batch`: `V::COUNT` inputs per step,
-/// the remainder with the portable SHA-256d.
-#[inline(always)]
-pub(crate) fn sha256d_64_batch<V: Lanes>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    let mut input_groups = inputs.chunks_exact(V::COUNT);
-    let mut output_groups = outputs.chunks_exact_mut(V::COUNT);
-    for (group, out) in (&mut input_groups).zip(&mut output_groups) {
-        // Transpose: vector `j` holds word `j` of every input.
-        let mut columns = [V::Array::default(); 16];
-        for (lane, input) in group.iter().enumerate() {
-            for (column, word) in columns.iter_mut().zip(load_block(input)) {
-                if let Some(slot) = column.as_mut().get_mut(lane) {
-                    *slot = word;
-                }
-            }
-        }
-        let digest = sha256d_64_lanes(columns.map(V::from_array)).map(V::to_array);
-        for (lane, out) in out.iter_mut().enumerate() {
-            for (bytes, column) in out.chunks_exact_mut(4).zip(&digest) {
-                if let Some(word) = column.as_ref().get(lane) {
-                    bytes.copy_from_slice(&word.to_be_bytes());
-                }
-            }
-        }
-    }
-    for (input, output) in input_groups
-        .remainder()
-        .iter()
-        .zip(output_groups.into_remainder())
-    {
-        *output = sha256::sha256d_64(input);
-    }
-}
 /// Checks for a kernel's [`Lanes`] type, called from its own
 /// `#[target_feature]` test functions.
 #[cfg(test)]

@@ -13,9 +13,12 @@
 
 use core::fmt::Debug;
 
+use crate::sha256::Shape;
+
 pub(crate) mod job;
 pub(crate) use job::JobData;
 
+pub(crate) mod compress;
 #[cfg(any(
     target_arch = "x86",
     target_arch = "x86_64",
@@ -96,18 +99,35 @@ pub(crate) use kernel_list;
 ///   otherwise [`Candidates`] with every candidate among the first
 ///   `scanned` nonces, none past them or past the range, and the driver
 ///   resumes at `start + scanned`.
-/// - **Batch equals scalar.** `sha256d_64_batch` writes SHA-256d of each
-///   input to the output at the same index, for any count (callers pass
-///   slices of equal length).
+/// - **Many messages equal the portable hash.** `hash_many` writes the
+///   SHA-256 (or SHA-256d) of each message to the output at the same
+///   index, as [`sha256::hash_many`](crate::sha256::hash_many) does, for
+///   any count and length (callers pass exactly `out.len()` messages).
+/// - **Compression equals the portable one.** `compress_blocks` compresses
+///   the whole blocks of its input in order, as the core's
+///   [`compress_blocks`](crate::sha256::compress_blocks) does.
 pub(crate) trait KernelImpl: Copy + Debug + Eq {
+    /// Whether [`compress_blocks`](KernelImpl::compress_blocks) is the
+    /// kernel's own, faster than the portable one for a single message:
+    /// true for kernels with SHA instructions. SIMD lanes do nothing for
+    /// one message, whose rounds each wait for the one before.
+    const COMPRESSES: bool = false;
+
     /// The token, if this CPU, its OS and this build can run the kernel.
     fn detect() -> Option<Self>;
 
     /// The next batch of candidates among `count` nonces from `start`.
     fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates>;
 
-    /// SHA-256d of each 64-byte input into the matching output.
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]);
+    /// SHA-256, or SHA-256d if `double`, of each of the `out.len()`
+    /// messages of `shape.len` bytes laid end to end in `messages`.
+    fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]);
+
+    /// Compresses the whole 64-byte blocks of `blocks` into `state` in
+    /// order, all of them in one call (no dispatch per block).
+    fn compress_blocks(self, state: &mut [u32; 8], blocks: &[u8]) {
+        crate::sha256::compress_blocks(state, blocks);
+    }
 
     /// The same kernel with its optional paths turned off, if it has any
     /// (SHA-NI without its AVX2 schedule), so that tests cover the code

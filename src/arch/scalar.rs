@@ -6,7 +6,7 @@
 
 use super::{candidate_bits, scan_in_steps, Candidates, JobData, KernelImpl};
 use crate::sha256::compress::{kw_rounds, round, rounds, slot};
-use crate::sha256::{sha256d_64, DIGEST_BLOCK, DIGEST_KW, HEADER_BLOCK, HEADER_KW, IV};
+use crate::sha256::{self, Shape, DIGEST_BLOCK, DIGEST_KW, HEADER_BLOCK, HEADER_KW, IV};
 
 // The rolled search of the `compact-scalar` feature; always compiled for
 // tests, which check it against `last_state_word` below.
@@ -32,10 +32,8 @@ impl KernelImpl for Scalar {
         })
     }
 
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-        for (input, output) in inputs.iter().zip(outputs.iter_mut()) {
-            *output = sha256d_64(input);
-        }
+    fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+        sha256::hash_many(messages, shape, double, out);
     }
 }
 

@@ -6,28 +6,37 @@
 //!
 //! Each kernel's raw candidate masks must equal, bit for bit, the top-word
 //! filter computed the plain way (full compressions, no precomputation),
-//! every `scan` result must keep the contract's invariants, and the batch
-//! must equal the portable SHA-256d for every count. Kernels the CPU lacks
-//! are skipped, and the skip is printed.
+//! every `scan` result must keep the contract's invariants, its
+//! many-message hashing must equal the portable one for every count and
+//! padding case, and its compression must give NIST's digests and equal
+//! the portable compression. Kernels the CPU lacks are skipped, and the
+//! skip is printed.
 
 use std::eprintln;
 use std::vec::Vec;
 
+use super::compress::Compressor;
 use super::{kernel_list, Candidates, JobData, KernelImpl};
-use crate::sha256::{compress_words, hash_digest, sha256d_64, HEADER_BLOCK, IV};
+use crate::sha256::{
+    self, compress_words, hash_digest, sha256d_64, store_state, Shape, HEADER_BLOCK, IV,
+};
 
 /// A kernel token behind a trait object, so that one loop visits them all.
 trait Tested {
     fn scan(&self, job: &JobData, start: u32, count: u64) -> Option<Candidates>;
-    fn sha256d_64_batch(&self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]);
+    fn hash_many(&self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]);
+    fn compress_blocks(&self, state: &mut [u32; 8], blocks: &[u8]);
 }
 
 impl<K: KernelImpl> Tested for K {
     fn scan(&self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
         KernelImpl::scan(*self, job, start, count)
     }
-    fn sha256d_64_batch(&self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-        KernelImpl::sha256d_64_batch(*self, inputs, outputs);
+    fn hash_many(&self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+        KernelImpl::hash_many(*self, messages, shape, double, out);
+    }
+    fn compress_blocks(&self, state: &mut [u32; 8], blocks: &[u8]) {
+        KernelImpl::compress_blocks(*self, state, blocks);
     }
 }
 
@@ -238,34 +247,143 @@ fn scan_reports_no_candidate_as_none_over_long_ranges() {
     }
 }
 
+/// `n` pseudo-random bytes.
+fn random_bytes(rng: &mut SplitMix, n: usize) -> Vec<u8> {
+    (0..n).map(|_| rng.next() as u8).collect()
+}
+
 #[test]
-fn batch_equals_portable_sha256d_for_every_count() {
+fn many_messages_equal_the_portable_hash_for_every_count() {
     let kernels = kernels();
     let mut rng = SplitMix(0xba7c_4000);
-    let inputs: Vec<[u8; 64]> = (0..70)
-        .map(|_| {
-            let mut input = [0u8; 64];
-            for chunk in input.chunks_exact_mut(8) {
-                chunk.copy_from_slice(&rng.next().to_le_bytes());
-            }
-            input
-        })
-        .collect();
-    let want: Vec<[u8; 32]> = inputs.iter().map(sha256d_64).collect();
+    let bytes = random_bytes(&mut rng, 70 * 200);
+    // Both sides of every padding case: no whole block, the length just
+    // fitting (55), a second padding block (56..=63), whole blocks only
+    // (0 mod 64), block headers (80).
     // Fewer in an interpreter: around one and two steps of every width.
     let counts: Vec<usize> = if cfg!(miri) {
         std::vec![0, 1, 7, 8, 9, 15, 16, 17, 33]
     } else {
         (0..=40).chain([63, 64, 65, 70]).collect()
     };
-    for (name, kernel) in &kernels {
-        for &n in &counts {
-            // Outputs start as garbage: every one must be written.
-            let mut out = std::vec![[0xa5u8; 32]; n];
-            kernel.sha256d_64_batch(&inputs[..n], &mut out);
-            assert_eq!(out, want[..n], "{name}: batch of {n}");
+    for len in [0, 1, 32, 55, 56, 63, 64, 65, 80, 119, 120, 128, 200] {
+        let shape = Shape::new(len);
+        for double in [false, true] {
+            let mut want = std::vec![[0u8; 32]; 70];
+            sha256::hash_many(&bytes[..70 * len], &shape, double, &mut want);
+            for (name, kernel) in &kernels {
+                for &n in &counts {
+                    // Outputs start as garbage: every one must be written.
+                    let mut out = std::vec![[0xa5u8; 32]; n];
+                    kernel.hash_many(&bytes[..n * len], &shape, double, &mut out);
+                    assert_eq!(
+                        out,
+                        want[..n],
+                        "{name}: {n} messages of {len} bytes, double {double}"
+                    );
+                }
+            }
         }
     }
+}
+
+#[test]
+fn many_64_byte_messages_are_the_portable_sha256d_64() {
+    let mut rng = SplitMix(0x64);
+    let bytes = random_bytes(&mut rng, 9 * 64);
+    let mut out = [[0u8; 32]; 9];
+    sha256::hash_many(&bytes, &Shape::new(64), true, &mut out);
+    for (input, digest) in bytes.chunks_exact(64).zip(&out) {
+        assert_eq!(sha256d_64(input.try_into().unwrap()), *digest);
+    }
+}
+
+/// NIST's byte-oriented SHA-256 vectors: (message, digest).
+fn nist_vectors() -> Vec<(Vec<u8>, [u8; 32])> {
+    let mut vectors = Vec::new();
+    for text in [
+        include_str!("../../tests/vectors/nist/SHA256ShortMsg.rsp"),
+        include_str!("../../tests/vectors/nist/SHA256LongMsg.rsp"),
+    ] {
+        let mut len = 0;
+        let mut message = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if let Some(v) = line.strip_prefix("Len = ") {
+                len = v.parse::<usize>().expect("Len") / 8;
+            } else if let Some(hex) = line.strip_prefix("Msg = ") {
+                message = std::vec![0u8; hex.len() / 2];
+                crate::hex::decode_to_slice(hex, &mut message).expect("Msg hex");
+                // `Len = 0` carries one placeholder byte.
+                message.truncate(len);
+            } else if let Some(hex) = line.strip_prefix("MD = ") {
+                let digest = crate::hex::decode_array(hex).expect("MD hex");
+                vectors.push((core::mem::take(&mut message), digest));
+            }
+        }
+    }
+    assert_eq!(vectors.len(), 65 + 64, "NIST vectors");
+    vectors
+}
+
+/// `message` with its SHA-256 padding: whole blocks.
+fn padded(message: &[u8]) -> Vec<u8> {
+    let mut bytes = message.to_vec();
+    bytes.push(0x80);
+    while bytes.len() % 64 != 56 {
+        bytes.push(0);
+    }
+    bytes.extend_from_slice(&(message.len() as u64 * 8).to_be_bytes());
+    bytes
+}
+
+#[test]
+fn compression_gives_nist_digests_in_one_call_and_in_pieces() {
+    let vectors = nist_vectors();
+    for (name, kernel) in &kernels() {
+        for (message, digest) in &vectors {
+            let blocks = padded(message);
+            let mut state = IV;
+            kernel.compress_blocks(&mut state, &blocks);
+            assert_eq!(
+                store_state(&state),
+                *digest,
+                "{name}: {} bytes",
+                message.len()
+            );
+            // Split at a block boundary, with the bytes past it ignored.
+            let split = blocks.len() / 128 * 64;
+            let mut state = IV;
+            kernel.compress_blocks(&mut state, &blocks[..split + 17.min(blocks.len() - split)]);
+            kernel.compress_blocks(&mut state, &blocks[split..]);
+            assert_eq!(store_state(&state), *digest, "{name}: split at {split}");
+        }
+    }
+}
+
+#[test]
+fn compression_equals_the_portable_one_on_random_states() {
+    let mut rng = SplitMix(0xc0de);
+    let bytes = random_bytes(&mut rng, 9 * 64 + 63);
+    for (name, kernel) in &kernels() {
+        for round in 0..300 {
+            let state: [u32; 8] = core::array::from_fn(|_| rng.word());
+            let len = round % bytes.len();
+            let mut want = state;
+            sha256::compress_blocks(&mut want, &bytes[..len]);
+            let mut got = state;
+            kernel.compress_blocks(&mut got, &bytes[..len]);
+            assert_eq!(got, want, "{name}: {len} bytes");
+        }
+    }
+}
+
+#[test]
+fn best_compression_passes_its_self_test() {
+    let best = Compressor::best();
+    assert!(best.self_test());
+    assert!(Compressor::scalar().self_test());
+    assert_eq!(Compressor::best(), best, "the choice is cached");
+    eprintln!("compression: kernel #{} of the list", best.index());
 }
 
 #[test]

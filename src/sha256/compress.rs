@@ -175,12 +175,14 @@ pub(crate) fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
     compress_words(state, &load_block(block));
 }
 
-/// Compresses `blocks` into `state` one after the other: the whole-message
-/// part of hashing, and the shape in which a hardware compression can take
-/// over.
+/// Compresses the whole 64-byte blocks of `blocks` into `state` one after
+/// the other (bytes after the last whole block are ignored): the
+/// whole-message part of hashing, and the shape in which a hardware
+/// compression takes over.
 #[inline]
-pub(crate) fn compress_blocks(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
-    for block in blocks {
+pub(crate) fn compress_blocks(state: &mut [u32; 8], blocks: &[u8]) {
+    for block in blocks.chunks_exact(64) {
+        let block: &[u8; 64] = block.try_into().expect("a 64-byte chunk");
         compress(state, block);
     }
 }

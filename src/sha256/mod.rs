@@ -1,6 +1,7 @@
 //! SHA-256 itself, at the bottom of the crate: constants, the constant
-//! blocks every kernel folds and their `K + W` tables, and the portable
-//! compression function. It imports nothing else from the crate; the
+//! blocks every kernel folds and their `K + W` tables, the portable
+//! compression function, and the padding shared by messages of one length
+//! with the portable hashing of many of them ([`shape`]). It imports nothing else from the crate; the
 //! kernels, the search driver, the public hashing API and the Merkle code
 //! build on it.
 
@@ -11,9 +12,10 @@ pub(crate) mod compress;
 pub(crate) mod consts;
 #[cfg(any(feature = "compact-scalar", test))]
 pub(crate) mod rolled;
+pub(crate) mod shape;
 
 pub(crate) use compress::{
-    big_sigma0, big_sigma1, ch, maj, small_sigma0, small_sigma1, store_state,
+    big_sigma0, big_sigma1, ch, load_block, maj, small_sigma0, small_sigma1, store_state,
 };
 // The compression of every portable path (hashing, the scalar kernel, the
 // search driver's check): unrolled by default, the rolled loop with the
@@ -27,3 +29,4 @@ pub(crate) use consts::{
 };
 #[cfg(feature = "compact-scalar")]
 pub(crate) use rolled::{compress_blocks, compress_words, hash_digest, sha256d_64};
+pub(crate) use shape::{hash_many, Shape};

@@ -66,8 +66,9 @@ pub(crate) fn compress_words(state: &mut [u32; 8], block: &[u32; 16]) {
 }
 
 /// Compresses `blocks` into `state` one after the other.
-pub(crate) fn compress_blocks(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
-    for block in blocks {
+pub(crate) fn compress_blocks(state: &mut [u32; 8], blocks: &[u8]) {
+    for block in blocks.chunks_exact(64) {
+        let block: &[u8; 64] = block.try_into().expect("a 64-byte chunk");
         compress_words(state, &load_block(block));
     }
 }
@@ -133,8 +134,8 @@ mod tests {
             assert_eq!(sha256d_64(&bytes), compress::sha256d_64(&bytes));
             let blocks = [bytes, [case as u8; 64]];
             let (mut rolled, mut unrolled) = (state, state);
-            compress_blocks(&mut rolled, &blocks);
-            compress::compress_blocks(&mut unrolled, &blocks);
+            compress_blocks(&mut rolled, blocks.as_flattened());
+            compress::compress_blocks(&mut unrolled, blocks.as_flattened());
             assert_eq!(rolled, unrolled);
         }
     }
@@ -164,7 +165,7 @@ mod tests {
         block[3] = 0x80;
         block[63] = 24;
         let mut state = IV;
-        compress_blocks(&mut state, &[block]);
+        compress_blocks(&mut state, &block);
         assert_eq!(
             super::super::store_state(&state)[..8],
             [0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea]

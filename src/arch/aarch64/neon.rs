@@ -20,6 +20,7 @@ use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
 use crate::arch::{Candidates, JobData, KernelImpl};
+use crate::sha256::Shape;
 
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,9 +38,9 @@ impl KernelImpl for Neon {
         unsafe { scan(job, start, count) }
     }
 
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
         // SAFETY: holding `self` proves the CPU supports NEON.
-        unsafe { sha256d_64_batch(inputs, outputs) }
+        unsafe { hash_many(messages, shape, double, out) }
     }
 }
 
@@ -49,8 +50,8 @@ unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
 }
 
 #[target_feature(enable = "neon")]
-unsafe fn sha256d_64_batch(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    lanes::sha256d_64_batch::<Lanes4>(inputs, outputs);
+unsafe fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+    lanes::hash_many::<Lanes4>(messages, shape, double, out);
 }
 
 /// Four 32-bit lanes.

@@ -14,8 +14,10 @@
 //! message words are plain 32-bit lanes, so feeding a digest into the
 //! second hash costs two additions and no shuffle.
 //!
-//! The search and the batch share the stream steps and the second hash's
-//! first sixteen rounds ([`second_hash_to_round_15`]). Every function here
+//! The search and the many-message batch ([`batch`]) share the stream
+//! steps and the second hash's first sixteen rounds
+//! ([`second_hash_to_round_15`]); [`compress`] is the single-message
+//! compression behind plain hashing. Every function here
 //! is `unsafe` with the NEON and SHA-2 target features: callers must run
 //! on a CPU that has them, which holding an [`ArmSha2`] token proves.
 //! Inside, NEON intrinsics that do not touch memory are safe calls from
@@ -27,15 +29,18 @@
 use core::arch::aarch64::*;
 
 use crate::arch::{candidate_bits, groups, scan_in_steps, Candidates, JobData, KernelImpl};
-use crate::sha256::consts::{DIGEST_BITS, PADDING_64_KW};
-use crate::sha256::{DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PAD_START};
+use crate::sha256::consts::PADDING_64_KW;
+use crate::sha256::{Shape, DIGEST_BITS, DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PAD_START};
+
+mod batch;
+mod compress;
 
 /// Nonces hashed side by side by `scan`. Two, as in Bitcoin Core's ARMv8
 /// SHA-256d of 64-byte inputs (`sha256d64_arm_shani::Transform_2way` in
 /// `src/crypto/sha256_arm_shani.cpp`); not tuned on hardware here.
 const SCAN_STREAMS: usize = 2;
 
-/// Inputs hashed side by side by `sha256d_64_batch`.
+/// Messages hashed side by side by `hash_many`.
 const BATCH_STREAMS: usize = 2;
 
 /// Proof that this CPU supports the kernel's instructions.
@@ -43,6 +48,8 @@ const BATCH_STREAMS: usize = 2;
 pub(crate) struct ArmSha2(());
 
 impl KernelImpl for ArmSha2 {
+    const COMPRESSES: bool = true;
+
     fn detect() -> Option<Self> {
         super::has_sha2().then_some(ArmSha2(()))
     }
@@ -53,18 +60,19 @@ impl KernelImpl for ArmSha2 {
         unsafe { scan_streams::<SCAN_STREAMS>(job, start, count) }
     }
 
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
         // SAFETY: as in `scan`: `self` proves the CPU has the features.
-        unsafe { batch::<BATCH_STREAMS>(inputs, outputs) }
+        unsafe { batch::hash_many::<BATCH_STREAMS>(messages, shape, double, out) }
+    }
+
+    fn compress_blocks(self, state: &mut [u32; 8], blocks: &[u8]) {
+        // SAFETY: as in `scan`: `self` proves the CPU has the features.
+        unsafe { compress::compress_blocks(state, blocks) }
     }
 }
 
 /// The round constants in groups of four, one vector load each.
 static K_GROUPS: [[u32; 4]; 16] = groups(&K);
-
-/// `K + W` of the padding block of a 64-byte message (0x80, zeros, length
-/// 512 bits): its whole schedule is constant.
-static PADDING_64_KW_GROUPS: [[u32; 4]; 16] = groups(&PADDING_64_KW);
 
 /// `K + W` of rounds 8..16 of the second hash (words 8..16 are constant).
 static DIGEST_PADDING_KW: [[u32; 4]; 2] = {
@@ -397,67 +405,5 @@ unsafe fn store_digest(out: &mut [u8; 32], s: State) {
         for (bytes, word) in out.chunks_exact_mut(4).zip(words) {
             bytes.copy_from_slice(&word.to_be_bytes());
         }
-    }
-}
-
-/// SHA-256d of `N` 64-byte inputs side by side.
-#[inline]
-#[target_feature(enable = "neon,sha2")]
-unsafe fn sha256d_64_streams<const N: usize>(inputs: &[[u8; 64]; N], outputs: &mut [[u8; 32]; N]) {
-    // SAFETY: this function's target features are those of the callees
-    // and intrinsics (NEON).
-    unsafe {
-        let iv = load_state(&IV);
-        // First hash, block 1: the input, with the full schedule.
-        let mut window = [[vdupq_n_u32(0); 4]; N];
-        for (m, input) in window.iter_mut().zip(inputs) {
-            for (j, w) in m.iter_mut().enumerate() {
-                *w = load_block_words(input, j);
-            }
-        }
-        let mut st = [iv; N];
-        for g in 0..4 {
-            window_rounds_4(&mut st, &window, g, g);
-        }
-        for g in 4..16 {
-            scheduled_rounds_4(&mut st, &mut window, g);
-        }
-        for s in &mut st {
-            *s = add_state(*s, iv);
-        }
-        // Block 2: the constant padding, whole schedule precomputed.
-        let after_block1 = st;
-        for kw in &PADDING_64_KW_GROUPS {
-            rounds_4_same(&mut st, kw);
-        }
-        // Second hash: the digest and its constant padding.
-        let (mut st, mut window) = second_hash_to_round_15(&st, &after_block1);
-        for g in 4..16 {
-            scheduled_rounds_4(&mut st, &mut window, g);
-        }
-        for (s, out) in st.iter().zip(outputs.iter_mut()) {
-            store_digest(out, add_state(*s, iv));
-        }
-    }
-}
-
-/// The kernel's `sha256d_64_batch`: `N` inputs at a time, then the rest
-/// one by one.
-#[target_feature(enable = "neon,sha2")]
-unsafe fn batch<const N: usize>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    let mut inputs = inputs.chunks_exact(N);
-    let mut outputs = outputs.chunks_exact_mut(N);
-    for (input, output) in (&mut inputs).zip(&mut outputs) {
-        // Chunks of exactly `N`: both conversions succeed.
-        if let (Ok(input), Ok(output)) = (input.try_into(), output.try_into()) {
-            // SAFETY: this function's target features are the callee's.
-            unsafe { sha256d_64_streams::<N>(input, output) };
-        }
-    }
-    for (input, output) in inputs.remainder().iter().zip(outputs.into_remainder()) {
-        // SAFETY: as above.
-        unsafe {
-            sha256d_64_streams::<1>(core::array::from_ref(input), core::array::from_mut(output))
-        };
     }
 }

@@ -12,6 +12,7 @@ use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
 use crate::arch::{Candidates, JobData, KernelImpl};
+use crate::sha256::Shape;
 
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,9 +28,9 @@ impl KernelImpl for Avx2 {
         unsafe { scan(job, start, count) }
     }
 
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
         // SAFETY: holding `self` proves the CPU and OS support AVX2.
-        unsafe { sha256d_64_batch(inputs, outputs) }
+        unsafe { hash_many(messages, shape, double, out) }
     }
 }
 
@@ -39,8 +40,8 @@ unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
 }
 
 #[target_feature(enable = "avx2")]
-unsafe fn sha256d_64_batch(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    lanes::sha256d_64_batch::<Lanes8>(inputs, outputs);
+unsafe fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+    lanes::hash_many::<Lanes8>(messages, shape, double, out);
 }
 
 /// Eight 32-bit lanes.

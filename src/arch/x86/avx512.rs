@@ -19,6 +19,7 @@ use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
 use crate::arch::{Candidates, JobData, KernelImpl};
+use crate::sha256::Shape;
 
 /// Proof that this CPU supports the kernel's instructions and that the OS
 /// saves the opmask and ZMM registers (see [`super`]).
@@ -36,10 +37,10 @@ impl KernelImpl for Avx512 {
         unsafe { scan(job, start, count) }
     }
 
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
         // SAFETY: holding `self` proves the CPU supports AVX-512F and the
         // OS saves its registers.
-        unsafe { sha256d_64_batch(inputs, outputs) }
+        unsafe { hash_many(messages, shape, double, out) }
     }
 }
 
@@ -49,8 +50,8 @@ unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
 }
 
 #[target_feature(enable = "avx512f")]
-unsafe fn sha256d_64_batch(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    lanes::sha256d_64_batch::<Lanes16>(inputs, outputs);
+unsafe fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+    lanes::hash_many::<Lanes16>(messages, shape, double, out);
 }
 
 /// Sixteen 32-bit lanes.

@@ -19,6 +19,7 @@ use core::ops::{Add, BitAnd, BitOr, BitXor};
 use super::avx512::{CHOOSE, MAJORITY, XOR3};
 use crate::arch::lanes::{self, Lanes};
 use crate::arch::{Candidates, JobData, KernelImpl};
+use crate::sha256::Shape;
 
 /// Proof that this CPU supports the kernel's instructions and that the OS
 /// saves the opmask and ZMM registers (see [`super`]).
@@ -36,10 +37,10 @@ impl KernelImpl for Avx512Vl {
         unsafe { scan(job, start, count) }
     }
 
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
         // SAFETY: holding `self` proves the CPU supports AVX2, AVX-512F and
         // AVX-512VL and the OS saves their registers.
-        unsafe { sha256d_64_batch(inputs, outputs) }
+        unsafe { hash_many(messages, shape, double, out) }
     }
 }
 
@@ -49,8 +50,8 @@ unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
 }
 
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
-unsafe fn sha256d_64_batch(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    lanes::sha256d_64_batch::<Lanes8>(inputs, outputs);
+unsafe fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+    lanes::hash_many::<Lanes8>(messages, shape, double, out);
 }
 
 /// Eight 32-bit lanes.

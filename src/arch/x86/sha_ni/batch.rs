@@ -1,121 +1,205 @@
-//! SHA-256d of 64-byte inputs (Merkle node pairs), `N` inputs side by
-//! side: the input block with its full schedule, the constant padding
-//! block from a table, then the second hash shared with the search.
+//! Many messages of one length, SHA-256 or SHA-256d, `N` side by side
+//! (the 64-byte Merkle batch is the case of 64-byte messages and
+//! SHA-256d): each message's whole blocks with their full schedules, its
+//! mixed block (the last message bytes and the padding), a block of
+//! padding alone from a `K + W` table when the length needs one, then for
+//! SHA-256d the second hash shared with the search.
+//!
+//! A single message takes the same path with one stream, so that a
+//! one-shot hash runs its blocks, its padding and its second hash in one
+//! call; its whole blocks go through the single-stream loop of
+//! [`compress`](super::compress), which keeps the schedule window in
+//! registers.
 
 #[cfg(target_arch = "x86")]
 use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
+use super::compress::compress_blocks_rnds;
 use super::streams::{
-    add_state, rounds_from_table, scheduled_rounds_4_each, second_hash_to_round_15, to_rnds_layout,
-    to_words, window_rounds_4, Window, PADDING_64_KW_PAIRS,
+    add_state, byte_swap_words, rounds_2_same, scheduled_rounds_4_each, second_hash_to_round_15,
+    to_rnds_layout, to_words, window_rounds_4, State, Window,
 };
-use crate::sha256::IV;
+use crate::sha256::{Shape, IV};
 
-/// Reverses the bytes of each 32-bit lane (big-endian words).
+/// A 64-byte block as four vectors of big-endian words.
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-unsafe fn byte_swap_words(v: __m128i) -> __m128i {
-    // SAFETY: SSE2 and SSSE3 are enabled here.
-    unsafe {
-        let order = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
-        _mm_shuffle_epi8(v, order)
-    }
+unsafe fn load_block(block: &[u8; 64]) -> [__m128i; 4] {
+    core::array::from_fn(|j| {
+        // SAFETY: SSE2 and SSSE3 are enabled here; `block` is 64 bytes, so
+        // the 16 bytes from `16 * j` (`j < 4`) are in bounds.
+        unsafe { byte_swap_words(_mm_loadu_si128(block.as_ptr().add(16 * j).cast())) }
+    })
 }
 
-/// SHA-256d of `N` 64-byte inputs side by side; `inputs` and `outputs`
-/// hold `N` each.
+/// Compresses one block per stream, its words in `window`, into `st`,
+/// feed-forward included.
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-unsafe fn sha256d_64_streams<const N: usize>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    // SAFETY: this function's target features are those of the callees.
-    let iv = unsafe { to_rnds_layout(&IV) };
-    // First hash, block 1: the input, with the full schedule.
-    let mut window: Window<N> = [[iv.abef; 4]; N];
-    for (m, input) in window.iter_mut().zip(inputs) {
-        for (j, w) in m.iter_mut().enumerate() {
-            // SAFETY: SSE2 and SSSE3 are enabled here; `input` is 64 bytes,
-            // so the 16 bytes from `16 * j` (`j < 4`) are in bounds.
-            *w = unsafe { byte_swap_words(_mm_loadu_si128(input.as_ptr().add(16 * j).cast())) };
-        }
-    }
-    let mut st = [iv; N];
+unsafe fn compress_window<const N: usize>(st: &mut [State; N], window: &mut Window<N>) {
+    let before = *st;
     // SAFETY: this function's target features are those of the callees.
     unsafe {
         for g in 0..4 {
-            window_rounds_4(&mut st, &window, g, g);
+            window_rounds_4(st, window, g, g);
         }
     }
-    scheduled_rounds_4_each!(
-        &mut st,
-        &mut window,
-        4,
-        5,
-        6,
-        7,
-        8,
-        9,
-        10,
-        11,
-        12,
-        13,
-        14,
-        15
-    );
+    scheduled_rounds_4_each!(st, window, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (s, b) in st.iter_mut().zip(&before) {
+        // SAFETY: as above.
+        *s = unsafe { add_state(*s, *b) };
+    }
+}
+
+/// The padding-only block's rounds on every stream from its `K + W` table
+/// (the same for every message), feed-forward included.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+unsafe fn padding_rounds<const N: usize>(st: &mut [State; N], kw: &[u32; 64]) {
+    let before = *st;
+    for pair in kw.chunks_exact(2) {
+        // SAFETY: SSE2 is enabled here and `pair` is two `u32`s, the eight
+        // bytes the load reads (SHA256RNDS2 reads the low two lanes only);
+        // the callee's target features are this function's.
+        unsafe { rounds_2_same(st, _mm_loadl_epi64(pair.as_ptr().cast())) };
+    }
+    for (s, b) in st.iter_mut().zip(&before) {
+        // SAFETY: as above.
+        *s = unsafe { add_state(*s, *b) };
+    }
+}
+
+/// SHA-256 (or SHA-256d if `double`) of `N` messages of `shape.len` bytes
+/// laid end to end in `messages`, into `out` (`N` of each).
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+unsafe fn streams<const N: usize>(
+    messages: &[u8],
+    shape: &Shape,
+    padding_kw: Option<&[u32; 64]>,
+    double: bool,
+    out: &mut [[u8; 32]],
+) {
+    let len = shape.len;
+    let message = |i: usize| &messages[i * len..(i + 1) * len];
     // SAFETY: this function's target features are those of the callees.
-    let (mut st, mut window) = unsafe {
-        for s in &mut st {
-            *s = add_state(*s, iv);
+    let iv = unsafe { to_rnds_layout(&IV) };
+    let mut st = [iv; N];
+    let mut window: Window<N> = [[iv.abef; 4]; N];
+    if N == 1 {
+        // One message: its whole blocks in the single-stream loop.
+        // SAFETY: as above.
+        st[0] = unsafe { compress_blocks_rnds(st[0], message(0)) };
+    } else {
+        for b in 0..shape.full_blocks {
+            for (i, m) in window.iter_mut().enumerate() {
+                let block: &[u8; 64] = message(i)[64 * b..64 * b + 64]
+                    .try_into()
+                    .expect("a 64-byte block");
+                // SAFETY: as above.
+                *m = unsafe { load_block(block) };
+            }
+            // SAFETY: as above.
+            unsafe { compress_window(&mut st, &mut window) };
         }
-        // Block 2: the constant padding, whole schedule precomputed.
-        let after_block1 = st;
-        rounds_from_table(&mut st, &PADDING_64_KW_PAIRS);
-        // Second hash: the digest and its constant padding.
-        second_hash_to_round_15(&st, &after_block1)
-    };
-    scheduled_rounds_4_each!(
-        &mut st,
-        &mut window,
-        4,
-        5,
-        6,
-        7,
-        8,
-        9,
-        10,
-        11,
-        12,
-        13,
-        14,
-        15
-    );
-    for (s, out) in st.iter().zip(outputs.iter_mut()) {
+    }
+    if shape.tail_len > 0 {
+        for (i, m) in window.iter_mut().enumerate() {
+            let block = shape.mixed_block(message(i)).unwrap_or([0; 64]);
+            // SAFETY: as above.
+            *m = unsafe { load_block(&block) };
+        }
+        // SAFETY: as above.
+        unsafe { compress_window(&mut st, &mut window) };
+    }
+    match (padding_kw, shape.padding_only()) {
+        // SAFETY: as above.
+        (Some(kw), _) => unsafe { padding_rounds(&mut st, kw) },
+        (None, Some(block)) => {
+            // SAFETY: as above.
+            window = [unsafe { load_block(&block) }; N];
+            // SAFETY: as above.
+            unsafe { compress_window(&mut st, &mut window) };
+        }
+        (None, None) => {}
+    }
+    if double {
+        // The digests are the states: their feed-forward is done.
+        // SAFETY: SSE2 is enabled here; the callee's target features are
+        // this function's.
+        let (second, mut window) = unsafe {
+            let zero = _mm_setzero_si128();
+            let no_feed_forward = State {
+                abef: zero,
+                cdgh: zero,
+            };
+            second_hash_to_round_15(&st, &[no_feed_forward; N])
+        };
+        st = second;
+        scheduled_rounds_4_each!(
+            &mut st,
+            &mut window,
+            4,
+            5,
+            6,
+            7,
+            8,
+            9,
+            10,
+            11,
+            12,
+            13,
+            14,
+            15
+        );
+        for s in &mut st {
+            // SAFETY: as above.
+            *s = unsafe { add_state(*s, iv) };
+        }
+    }
+    for (s, out) in st.iter().zip(out.iter_mut()) {
         // SAFETY: this function's target features are those of the callees
         // and intrinsics; `out` is 32 bytes, so both 16-byte stores are in
         // bounds.
         unsafe {
-            let [w0_3, w4_7] = to_words(add_state(*s, iv));
+            let [w0_3, w4_7] = to_words(*s);
             _mm_storeu_si128(out.as_mut_ptr().cast(), byte_swap_words(w0_3));
             _mm_storeu_si128(out.as_mut_ptr().add(16).cast(), byte_swap_words(w4_7));
         }
     }
 }
 
-/// The kernel's `sha256d_64_batch`: `N` inputs at a time, then the rest
-/// one by one.
+/// The kernel's `hash_many`: `out.len()` messages of `shape.len` bytes laid
+/// end to end in `messages`, `N` at a time, then the rest (fewer than
+/// `N`, at most 3) as one group of their own size.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-pub(super) unsafe fn batch<const N: usize>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    let mut inputs = inputs.chunks_exact(N);
-    let mut outputs = outputs.chunks_exact_mut(N);
-    for (input, output) in (&mut inputs).zip(&mut outputs) {
+pub(super) unsafe fn hash_many<const N: usize>(
+    messages: &[u8],
+    shape: &Shape,
+    double: bool,
+    out: &mut [[u8; 32]],
+) {
+    // The padding-only block's schedule, once for all messages.
+    let mut storage = [0u32; 64];
+    let padding_kw = shape.padding_kw(out.len(), &mut storage);
+    let group_bytes = N * shape.len;
+    let mut groups = out.chunks_exact_mut(N);
+    for (g, out) in (&mut groups).enumerate() {
+        let group = &messages[g * group_bytes..(g + 1) * group_bytes];
         // SAFETY: this function's target features are those of the callee.
-        unsafe { sha256d_64_streams::<N>(input, output) };
+        unsafe { streams::<N>(group, shape, padding_kw, double, out) };
     }
-    for (input, output) in inputs.remainder().iter().zip(outputs.into_remainder()) {
-        // SAFETY: as above.
-        unsafe {
-            sha256d_64_streams::<1>(core::slice::from_ref(input), core::slice::from_mut(output))
-        };
+    let out = groups.into_remainder();
+    let rest = &messages[messages.len() - out.len() * shape.len..];
+    // SAFETY: as above.
+    unsafe {
+        match out.len() {
+            3 => streams::<3>(rest, shape, padding_kw, double, out),
+            2 => streams::<2>(rest, shape, padding_kw, double, out),
+            1 => streams::<1>(rest, shape, padding_kw, double, out),
+            _ => {}
+        }
     }
 }

@@ -16,7 +16,10 @@
 //!   (legacy SSE only);
 //! - [`avx2_schedule`]: the nonce search with the first hash's schedule
 //!   computed by AVX2, when the CPU has it;
-//! - [`batch`]: SHA-256d of 64-byte inputs.
+//! - [`batch`]: many messages of one length, SHA-256 or SHA-256d (the
+//!   64-byte Merkle batch among them, and one-shot hashes as one message);
+//! - [`compress`]: the single-message compression of any number of blocks,
+//!   behind plain hashing and the streaming hasher.
 //!
 //! Without AVX2 (Intel Goldmont and Tremont have SHA-NI without it)
 //! everything here is legacy-SSE encoded, the SHA instructions having no
@@ -36,10 +39,12 @@
 
 mod avx2_schedule;
 mod batch;
+mod compress;
 mod search;
 mod streams;
 
 use crate::arch::{Candidates, JobData, KernelImpl};
+use crate::sha256::Shape;
 
 /// Nonces hashed side by side by the SSE search. Measured on AMD Zen 4
 /// (thread CPU time, same build): 2 streams 20 MH/s, 3 streams 20-23, 4
@@ -49,8 +54,9 @@ use crate::arch::{Candidates, JobData, KernelImpl};
 /// streams no longer fit the sixteen XMM registers.
 const SCAN_STREAMS: usize = 4;
 
-/// Inputs hashed side by side by the batch: 4 measured 1.24 times
-/// `bitcoin_hashes`' two-way SHA-NI batch, 2 and 3 streams 1.05 and 1.12.
+/// Messages hashed side by side by the batch: with 64-byte inputs, 4
+/// measured 1.24 times `bitcoin_hashes`' two-way SHA-NI batch, 2 and 3
+/// streams 1.05 and 1.12.
 const BATCH_STREAMS: usize = 4;
 
 /// Proof that this CPU supports the kernel's instructions.
@@ -62,6 +68,8 @@ pub(crate) struct ShaNi {
 }
 
 impl KernelImpl for ShaNi {
+    const COMPRESSES: bool = true;
+
     fn detect() -> Option<Self> {
         super::has_sha_ni::get().then(|| ShaNi {
             avx2: super::has_avx2::get(),
@@ -81,9 +89,15 @@ impl KernelImpl for ShaNi {
         }
     }
 
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-        // SAFETY: as in `scan`: `self` proves the CPU has the features.
-        unsafe { batch::batch::<BATCH_STREAMS>(inputs, outputs) }
+    fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+        // SAFETY: as in `scan`: `self` proves the CPU has SHA, SSE2, SSSE3
+        // and SSE4.1, the features `hash_many` is compiled for.
+        unsafe { batch::hash_many::<BATCH_STREAMS>(messages, shape, double, out) }
+    }
+
+    fn compress_blocks(self, state: &mut [u32; 8], blocks: &[u8]) {
+        // SAFETY: as in `hash_many`.
+        unsafe { compress::compress_blocks(state, blocks) }
     }
 
     /// The same kernel restricted to SHA and SSE4.1, as on CPUs with SHA-NI

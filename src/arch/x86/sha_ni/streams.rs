@@ -1,6 +1,7 @@
-//! What the search and the batch share: SHA256RNDS2's state layout, rounds
-//! and schedule steps on `N` independent streams, the constant `K + W`
-//! tables, and the second hash's first sixteen rounds.
+//! What the search, the batch and the single-message compression share:
+//! SHA256RNDS2's state layout, rounds and schedule steps on `N` independent
+//! streams, the constant `K + W` tables, and the second hash's first
+//! sixteen rounds.
 //!
 //! State layout used by SHA256RNDS2: one register holds lanes
 //! `[F, E, B, A]` (lane 0 first), the other `[H, G, D, C]`.
@@ -13,7 +14,7 @@ use core::arch::x86_64::*;
 use core::arch::asm;
 
 use crate::arch::groups;
-use crate::sha256::consts::{DIGEST_BITS, PADDING_64_KW};
+use crate::sha256::consts::DIGEST_BITS;
 use crate::sha256::{DIGEST_KW, HEADER_KW, IV, K, PAD_START};
 
 /// Rounds `first .. first + 2P` of a `K + W` table, two rounds per entry
@@ -39,10 +40,6 @@ pub(super) static HEADER_KW_PAIRS: [[u32; 4]; 6] = pairs(&HEADER_KW, 4);
 /// in pairs.
 pub(super) static DIGEST_KW_PAIRS: [[u32; 4]; 4] = pairs(&DIGEST_KW, 8);
 
-/// `K + W` of the padding block of a 64-byte message, all 64 rounds, in
-/// pairs.
-pub(super) static PADDING_64_KW_PAIRS: [[u32; 4]; 32] = pairs(&PADDING_64_KW, 0);
-
 /// A SHA-256 state in SHA256RNDS2's layout.
 #[derive(Clone, Copy)]
 pub(super) struct State {
@@ -62,6 +59,17 @@ pub(super) type Window<const N: usize> = [[__m128i; 4]; N];
 pub(super) unsafe fn words(w: [u32; 4]) -> __m128i {
     // SAFETY: SSE2 is enabled here. The casts keep the bits.
     unsafe { _mm_set_epi32(w[3] as i32, w[2] as i32, w[1] as i32, w[0] as i32) }
+}
+
+/// Reverses the bytes of each 32-bit lane (big-endian words).
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn byte_swap_words(v: __m128i) -> __m128i {
+    // SAFETY: SSE2 and SSSE3 are enabled here.
+    unsafe {
+        let order = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
+        _mm_shuffle_epi8(v, order)
+    }
 }
 
 /// Loads four words from a table entry.

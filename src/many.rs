@@ -1,0 +1,201 @@
+//! Hashing many messages of one length at once, and plain hashing through
+//! a chosen engine.
+//!
+//! One SHA-256 message is a chain of rounds that each wait for the one
+//! before, so a single hash cannot use a CPU's SIMD lanes or keep its SHA
+//! unit busy. Independent messages can: the SSE4.1, AVX2 and NEON kernels
+//! hash four or eight messages in the lanes of a vector, and the SHA-NI
+//! and ARMv8 SHA-2 kernels interleave several messages' rounds so that one
+//! message's instruction runs while another's waits. Messages of the same
+//! length share their padding, so its work is done once per call.
+//!
+//! Use it whenever many independent messages of one length are hashed
+//! together: block headers (80 bytes), Merkle tree nodes (64 bytes), txids
+//! and other 32-byte digests, fixed-size records. For one message, or
+//! messages of different lengths, use [`sha256`](crate::sha256) and
+//! [`sha256d`](crate::sha256d): they take the same code path with one
+//! message.
+
+use crate::arch::compress::Compressor;
+use crate::hashing::{hash_one, Sha256};
+use crate::sha256::Shape;
+use crate::{Engine, Error, Kernel};
+
+/// `messages` split into `count` messages of `len` bytes, or the error
+/// that says why not.
+fn check_lengths(messages: &[u8], len: usize, count: usize) -> Result<(), Error> {
+    match len.checked_mul(count) {
+        Some(expected) if expected == messages.len() => Ok(()),
+        expected => Err(Error::InvalidLength {
+            expected: expected.unwrap_or(usize::MAX),
+            found: messages.len(),
+        }),
+    }
+}
+
+impl Engine {
+    /// SHA-256 of each of the `out.len()` messages of `len` bytes laid end
+    /// to end in `messages`, into the matching element of `out`. Any count
+    /// works, and nothing is allocated.
+    ///
+    /// ```
+    /// let engine = sha256d::Engine::best();
+    /// let records = b"0123456789abcdef0123456789abcdef012";
+    /// let mut digests = [[0u8; 32]; 5];
+    /// engine.sha256_many(records, 7, &mut digests)?;
+    /// assert_eq!(digests[1], sha256d::sha256(b"789abcd"));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] unless `messages` is exactly
+    /// `len * out.len()` bytes.
+    pub fn sha256_many(
+        &self,
+        messages: &[u8],
+        len: usize,
+        out: &mut [[u8; 32]],
+    ) -> Result<(), Error> {
+        check_lengths(messages, len, out.len())?;
+        self.backend_hash_many(messages, &Shape::new(len), false, out);
+        Ok(())
+    }
+
+    /// SHA-256d of each of the `out.len()` messages of `len` bytes laid
+    /// end to end in `messages`; see [`Engine::sha256_many`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] unless `messages` is exactly
+    /// `len * out.len()` bytes.
+    pub fn sha256d_many(
+        &self,
+        messages: &[u8],
+        len: usize,
+        out: &mut [[u8; 32]],
+    ) -> Result<(), Error> {
+        check_lengths(messages, len, out.len())?;
+        self.backend_hash_many(messages, &Shape::new(len), true, out);
+        Ok(())
+    }
+
+    /// SHA-256 of each `L`-byte message into the matching output, for
+    /// `min(messages.len(), out.len())` pairs.
+    pub fn sha256_each<const L: usize>(&self, messages: &[[u8; L]], out: &mut [[u8; 32]]) {
+        let n = messages.len().min(out.len());
+        self.backend_hash_many(
+            messages[..n].as_flattened(),
+            &Shape::new(L),
+            false,
+            &mut out[..n],
+        );
+    }
+
+    /// SHA-256d of each `L`-byte message into the matching output, for
+    /// `min(messages.len(), out.len())` pairs: with `L = 80`, the hashes of
+    /// block headers.
+    ///
+    /// ```
+    /// use sha256d::{BlockHeader, Engine};
+    /// let genesis = BlockHeader::from_hex(concat!(
+    ///     "0100000000000000000000000000000000000000000000000000000000000000",
+    ///     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    ///     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// ))?;
+    /// let headers = [genesis.to_bytes(); 3];
+    /// let mut hashes = [[0u8; 32]; 3];
+    /// Engine::best().sha256d_each(&headers, &mut hashes);
+    /// assert_eq!(hashes[2], genesis.block_hash().to_byte_array());
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    pub fn sha256d_each<const L: usize>(&self, messages: &[[u8; L]], out: &mut [[u8; 32]]) {
+        let n = messages.len().min(out.len());
+        self.backend_hash_many(
+            messages[..n].as_flattened(),
+            &Shape::new(L),
+            true,
+            &mut out[..n],
+        );
+    }
+
+    /// SHA-256 of `data` with this engine's compression (see
+    /// [`Engine::compression`]).
+    #[must_use]
+    pub fn sha256(&self, data: &[u8]) -> [u8; 32] {
+        hash_one(self.compressor(), data, false)
+    }
+
+    /// SHA-256d of `data` with this engine's compression.
+    #[must_use]
+    pub fn sha256d(&self, data: &[u8]) -> [u8; 32] {
+        hash_one(self.compressor(), data, true)
+    }
+
+    /// A streaming hasher that uses this engine's compression.
+    #[must_use]
+    pub fn hasher(&self) -> Sha256 {
+        Sha256::new().with_compressor(self.compressor())
+    }
+
+    /// The kernel whose single-message compression this engine's plain
+    /// hashing uses: its own for [`Kernel::ShaNi`] and [`Kernel::ArmSha2`],
+    /// which have SHA instructions, and [`Kernel::Scalar`] for the others,
+    /// whose SIMD lanes do not speed up one message.
+    #[must_use]
+    pub fn compression(&self) -> Kernel {
+        kernel_of(self.compressor())
+    }
+}
+
+/// The kernel a compressor belongs to: both come from the one kernel list.
+fn kernel_of(compressor: Compressor) -> Kernel {
+    Kernel::ALL[compressor.index()]
+}
+
+/// The kernel whose compression [`sha256`](crate::sha256),
+/// [`sha256d`](crate::sha256d), [`Sha256`] and [`Midstate`](crate::Midstate)
+/// use: the fastest this CPU runs correctly, chosen (with a known-answer
+/// test) on first use: [`Kernel::ShaNi`] or [`Kernel::ArmSha2`] where the
+/// CPU has SHA instructions, else [`Kernel::Scalar`].
+#[must_use]
+pub fn compression() -> Kernel {
+    kernel_of(Compressor::best())
+}
+
+/// SHA-256 of each of the `out.len()` messages of `len` bytes laid end to
+/// end in `messages`, with the best engine; see [`Engine::sha256_many`].
+///
+/// # Errors
+/// [`Error::InvalidLength`] unless `messages` is exactly `len * out.len()`
+/// bytes.
+pub fn sha256_many(messages: &[u8], len: usize, out: &mut [[u8; 32]]) -> Result<(), Error> {
+    Engine::best().sha256_many(messages, len, out)
+}
+
+/// SHA-256d of each of the `out.len()` messages of `len` bytes laid end to
+/// end in `messages`, with the best engine; see [`Engine::sha256_many`].
+///
+/// # Errors
+/// [`Error::InvalidLength`] unless `messages` is exactly `len * out.len()`
+/// bytes.
+pub fn sha256d_many(messages: &[u8], len: usize, out: &mut [[u8; 32]]) -> Result<(), Error> {
+    Engine::best().sha256d_many(messages, len, out)
+}
+
+/// SHA-256 of each `L`-byte message with the best engine; see
+/// [`Engine::sha256_each`].
+pub fn sha256_each<const L: usize>(messages: &[[u8; L]], out: &mut [[u8; 32]]) {
+    Engine::best().sha256_each(messages, out);
+}
+
+/// SHA-256d of each `L`-byte message with the best engine; see
+/// [`Engine::sha256d_each`].
+///
+/// ```
+/// let txids = [[7u8; 32]; 10];
+/// let mut hashes = [[0u8; 32]; 10];
+/// sha256d::sha256d_each(&txids, &mut hashes);
+/// assert_eq!(hashes[9], sha256d::sha256d(&[7u8; 32]));
+/// ```
+pub fn sha256d_each<const L: usize>(messages: &[[u8; L]], out: &mut [[u8; 32]]) {
+    Engine::best().sha256d_each(messages, out);
+}

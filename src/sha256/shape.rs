@@ -1,0 +1,143 @@
+//! Padding shared by messages of one length, and the portable hashing of
+//! many such messages (the reference for every kernel's).
+//!
+//! Messages of equal length are padded alike, so the layout of their last
+//! blocks is worked out once per call ([`Shape`]): how many whole 64-byte
+//! blocks each message has, how many bytes are left for the block that
+//! mixes message bytes with padding, and whether a block of padding alone
+//! (`0x80` or zeros, then the length) follows. That last block is the same
+//! for every message, so its whole message schedule, added to the round
+//! constants, can be computed once and reused by every message
+//! ([`Shape::padding_kw`]); for 64-byte messages (Merkle nodes) it is the
+//! compile-time [`PADDING_64_KW`].
+
+use super::compress::{compress, compress_words, hash_digest, load_block, store_state};
+use super::consts::{kw, IV, PADDING_64_BLOCK, PADDING_64_KW};
+
+/// Messages at which computing the padding-only block's `K + W` (48
+/// schedule steps) pays for itself: below this, kernels schedule that
+/// block like any other.
+const PADDING_KW_MIN_MESSAGES: usize = 8;
+
+/// The padding layout shared by messages of `len` bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Message length in bytes.
+    pub(crate) len: usize,
+    /// Whole 64-byte blocks at the start of each message.
+    pub(crate) full_blocks: usize,
+    /// Message bytes after the whole blocks (`len % 64`): when non-zero,
+    /// they start the mixed block, followed by `0x80`, zeros, and the
+    /// length in its last eight bytes if it fits (`tail_len < 56`).
+    pub(crate) tail_len: usize,
+}
+
+impl Shape {
+    pub(crate) const fn new(len: usize) -> Shape {
+        Shape {
+            len,
+            full_blocks: len / 64,
+            tail_len: len % 64,
+        }
+    }
+
+    /// The message length in bits, big-endian, as padding ends with it.
+    #[inline(always)]
+    fn bit_len(&self) -> [u8; 8] {
+        (self.len as u64).wrapping_mul(8).to_be_bytes()
+    }
+
+    /// The mixed block of `message` (which is `len` bytes), if it has one.
+    #[inline(always)]
+    pub(crate) fn mixed_block(&self, message: &[u8]) -> Option<[u8; 64]> {
+        if self.tail_len == 0 {
+            return None;
+        }
+        let mut block = [0u8; 64];
+        block[..self.tail_len].copy_from_slice(&message[self.full_blocks * 64..self.len]);
+        block[self.tail_len] = 0x80;
+        if self.tail_len < 56 {
+            block[56..].copy_from_slice(&self.bit_len());
+        }
+        Some(block)
+    }
+
+    /// The block of padding alone that ends every message when the length
+    /// does not fit in a mixed block: after whole blocks only (`0x80`,
+    /// zeros, length) or after a mixed block of 56 bytes or more (zeros,
+    /// length).
+    #[inline(always)]
+    pub(crate) fn padding_only(&self) -> Option<[u8; 64]> {
+        if self.tail_len != 0 && self.tail_len < 56 {
+            return None;
+        }
+        let mut block = [0u8; 64];
+        if self.tail_len == 0 {
+            block[0] = 0x80;
+        }
+        block[56..].copy_from_slice(&self.bit_len());
+        Some(block)
+    }
+
+    /// `K[i] + W[i]` of the padding-only block, if messages end with one
+    /// and it pays to have it for `count` messages: always for 64-byte
+    /// messages, whose table is a constant, otherwise (computed into
+    /// `storage`) when there are enough messages to amortize the 48
+    /// schedule steps.
+    #[inline]
+    pub(crate) fn padding_kw<'a>(
+        &self,
+        count: usize,
+        storage: &'a mut [u32; 64],
+    ) -> Option<&'a [u32; 64]> {
+        if self.len == 64 {
+            return Some(&PADDING_64_KW);
+        }
+        let block = self.padding_only()?;
+        if count < PADDING_KW_MIN_MESSAGES {
+            return None;
+        }
+        *storage = kw(&load_block(&block));
+        Some(storage)
+    }
+}
+
+/// SHA-256 (or SHA-256d if `double`) of each of the `out.len()` messages
+/// of `shape.len` bytes laid end to end in `messages` (exactly that many
+/// bytes), one at a time with the portable compression: the reference
+/// every kernel's many-message hashing must equal. The padding of 64-byte
+/// messages and of the second hash are constants the compiler folds into
+/// the round constants.
+pub(crate) fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+    for (message, out) in messages.chunks(shape.len.max(1)).zip(out.iter_mut()) {
+        let message = &message[..shape.len];
+        let mut state = IV;
+        for block in message.chunks_exact(64) {
+            let block: &[u8; 64] = block.try_into().expect("a 64-byte chunk");
+            compress(&mut state, block);
+        }
+        if let Some(block) = shape.mixed_block(message) {
+            compress(&mut state, &block);
+        }
+        if shape.len == 64 {
+            compress_words(&mut state, &PADDING_64_BLOCK);
+        } else if let Some(block) = shape.padding_only() {
+            compress(&mut state, &block);
+        }
+        if double {
+            state = hash_digest(&state);
+        }
+        *out = store_state(&state);
+    }
+    // Empty messages: `chunks` yields nothing for no bytes.
+    if shape.len == 0 {
+        let mut state = IV;
+        if let Some(block) = shape.padding_only() {
+            compress(&mut state, &block);
+        }
+        if double {
+            state = hash_digest(&state);
+        }
+        out.fill(store_state(&state));
+    }
+}
