@@ -1,7 +1,7 @@
 //! SHA-256 and SHA-256d (Bitcoin's proof-of-work hash), and block-header
 //! nonce search with kernels chosen at run time from what the CPU offers.
 //!
-//! - Hashing: [`sha256`], [`sha256d`], the streaming [`Sha256`] and
+//! - Hashing: [`sha256`](fn@crate::sha256), [`sha256d`], the streaming [`Sha256`] and
 //!   [`Midstate`].
 //! - Bitcoin types: [`BlockHeader`], [`BlockHash`] (with its byte-reversed
 //!   display order), [`CompactTarget`] (nBits) and [`Target`].
@@ -35,6 +35,7 @@
 
 #![no_std]
 #![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 #[cfg(any(feature = "std", test))]

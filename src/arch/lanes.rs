@@ -6,7 +6,7 @@
 //! `#[target_feature]` entry points; everything here is `#[inline(always)]`
 //! so that it is compiled with the kernel's instruction set.
 //!
-//! Rounds are unrolled by the [`unroll!`] macro rather than left to the
+//! Rounds are unrolled by the `unroll!` macro rather than left to the
 //! optimiser's heuristics: with every round and schedule index a constant,
 //! the schedule stays in registers (or fixed stack slots), the roles of the
 //! working variables are renamed instead of moved, and the constant words of
@@ -22,8 +22,10 @@
 
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
-use crate::arch::{scan_in_steps, Candidates, JobData};
-use crate::sha256::{self, groups, DIGEST_BLOCK, HEADER_BLOCK, IV, K, PADDING_64_KW};
+use crate::arch::{groups, scan_in_steps, Candidates, JobData};
+use crate::sha256::compress::load_block;
+use crate::sha256::consts::PADDING_64_KW;
+use crate::sha256::{self, DIGEST_BLOCK, HEADER_BLOCK, IV, K};
 
 /// A vector of 32-bit lanes, each an independent SHA-256 computation.
 ///
@@ -405,7 +407,7 @@ pub(crate) fn sha256d_64_batch<V: Lanes>(inputs: &[[u8; 64]], outputs: &mut [[u8
         // Transpose: vector `j` holds word `j` of every input.
         let mut columns = [V::Array::default(); 16];
         for (lane, input) in group.iter().enumerate() {
-            for (column, word) in columns.iter_mut().zip(sha256::load_block(input)) {
+            for (column, word) in columns.iter_mut().zip(load_block(input)) {
                 if let Some(slot) = column.as_mut().get_mut(lane) {
                     *slot = word;
                 }

@@ -2,7 +2,7 @@
 //! [`KernelImpl`], and all listed once, in [`kernel_list!`].
 //!
 //! This layer sits between the search driver and the SHA-256 core: it
-//! imports [`sha256`](crate::sha256) and nothing above itself (not the
+//! imports [`sha256`](mod@crate::sha256) and nothing above itself (not the
 //! search driver, not the public hashing API). What a kernel knows about a
 //! search is a [`JobData`]; what it reports is [`Candidates`].
 //!
@@ -164,6 +164,26 @@ macro_rules! scan_in_steps {
     }};
 }
 pub(crate) use scan_in_steps;
+
+/// 64 words as groups of `N`: group `g` holds words `N * g .. N * g + N`,
+/// the shape in which a kernel loads the core's `K` and `K + W` tables:
+/// four at a time (one vector) or sixteen (one unrolled loop body). `N`
+/// must divide 64; `G` must be `64 / N`.
+#[cfg(any(
+    target_arch = "x86",
+    target_arch = "x86_64",
+    all(target_arch = "aarch64", target_feature = "neon")
+))]
+pub(crate) const fn groups<const N: usize, const G: usize>(words: &[u32; 64]) -> [[u32; N]; G] {
+    assert!(N * G == 64, "N * G must be 64");
+    let mut out = [[0u32; N]; G];
+    let mut i = 0;
+    while i < 64 {
+        out[i / N][i % N] = words[i];
+        i += 1;
+    }
+    out
+}
 
 /// Candidate bits of a step's last state words: lane `i` may meet the
 /// target when its hash's top 32 bits, `last_words[i].swap_bytes()`, are at

@@ -5,8 +5,8 @@
 //! precomputed round 4 and stopped after round 60 of the second hash.
 
 use super::{candidate_bits, scan_in_steps, Candidates, JobData, KernelImpl};
-use crate::sha256::compress::{round, rounds, slot};
-use crate::sha256::{sha256d_64, DIGEST_BLOCK, HEADER_BLOCK, IV, K};
+use crate::sha256::compress::{kw_rounds, round, rounds, slot};
+use crate::sha256::{sha256d_64, DIGEST_BLOCK, DIGEST_KW, HEADER_BLOCK, HEADER_KW, IV};
 
 // The rolled search of the `compact-scalar` feature; always compiled for
 // tests, which check it against `last_state_word` below.
@@ -68,13 +68,15 @@ pub(crate) fn last_state_word(job: &JobData, nonce: u32) -> u32 {
     s[slot(5, 4)] = e;
     s[slot(6, 4)] = f;
     s[slot(7, 4)] = g;
-    rounds!(&mut s, &mut w; 4 5 6 7 8 9 10 11 12 13 14 15);
+    // Words 4..=15 are the padding: `K + W` from the core's table.
+    kw_rounds!(&mut s, &HEADER_KW; 4 5 6 7 8 9 10 11 12 13 14 15);
     // w16 and w17 are precomputed: skip their expansion.
     w[16] = job.w16;
     w[17] = job.w17;
     let mut b_xor_c = s[slot(1, 16)] ^ s[slot(2, 16)];
-    round(&mut s, 16, K[16].wrapping_add(w[16]), &mut b_xor_c);
-    round(&mut s, 17, K[17].wrapping_add(w[17]), &mut b_xor_c);
+    let [kw16, kw17] = job.kw_16_17;
+    round(&mut s, 16, kw16, &mut b_xor_c);
+    round(&mut s, 17, kw17, &mut b_xor_c);
     rounds!(&mut s, &mut w; 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
     rounds!(&mut s, &mut w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
     rounds!(&mut s, &mut w; 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63);
@@ -87,7 +89,8 @@ pub(crate) fn last_state_word(job: &JobData, nonce: u32) -> u32 {
     w[..16].copy_from_slice(&DIGEST_BLOCK);
     w[..8].copy_from_slice(&digest);
     let mut s = IV;
-    rounds!(&mut s, &mut w; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+    rounds!(&mut s, &mut w; 0 1 2 3 4 5 6 7);
+    kw_rounds!(&mut s, &DIGEST_KW; 8 9 10 11 12 13 14 15);
     rounds!(&mut s, &mut w; 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
     rounds!(&mut s, &mut w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
     rounds!(&mut s, &mut w; 48 49 50 51 52 53 54 55 56 57 58 59 60);

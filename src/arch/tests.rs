@@ -42,9 +42,10 @@ macro_rules! detected_kernels {
         $variant:ident = $name:literal, $token:ty, cfg($($cfg:tt)*);
     )+) => {
         /// Every kernel of the list this CPU runs, with its reduced
-        /// variant if it has one; the others are reported as skipped.
-        fn detected() -> Vec<Entry> {
+        /// variant if it has one, and a note for each one skipped.
+        fn detected() -> (Vec<Entry>, Vec<std::string::String>) {
             let mut kernels: Vec<Entry> = Vec::new();
+            let mut skipped = Vec::new();
             $(
                 #[cfg($($cfg)*)]
                 match <$token as KernelImpl>::detect() {
@@ -57,19 +58,32 @@ macro_rules! detected_kernels {
                             ));
                         }
                     }
-                    None => eprintln!("kernel {}: SKIPPED (not supported by this CPU)", $name),
+                    None => skipped.push(std::format!("{}: SKIPPED (not supported by this CPU)", $name)),
                 }
                 #[cfg(not($($cfg)*))]
-                eprintln!("kernel {}: SKIPPED (not built for this target)", $name);
+                skipped.push(std::format!("{}: SKIPPED (not built for this target)", $name));
             )+
-            for (name, _) in &kernels {
-                eprintln!("kernel {name}: tested");
-            }
-            kernels
+            (kernels, skipped)
         }
     };
 }
 kernel_list!(detected_kernels);
+
+/// The kernels to test; says once per test binary which kernels are tested
+/// and which are skipped.
+fn kernels() -> Vec<Entry> {
+    static REPORT: std::sync::Once = std::sync::Once::new();
+    let (kernels, skipped) = detected();
+    REPORT.call_once(|| {
+        for (name, _) in &kernels {
+            eprintln!("kernel {name}: tested");
+        }
+        for note in &skipped {
+            eprintln!("kernel {note}");
+        }
+    });
+    kernels
+}
 
 /// A deterministic pseudo-random sequence (SplitMix64).
 struct SplitMix(u64);
@@ -154,7 +168,7 @@ fn reported(name: &str, kernel: &dyn Tested, job: &JobData, start: u32, count: u
 
 #[test]
 fn raw_candidates_equal_the_top_word_filter() {
-    let kernels = detected();
+    let kernels = kernels();
     let mut rng = SplitMix(0x5a25_6d00_c0ff_ee11);
     for round in 0..300 {
         let top = match round % 5 {
@@ -189,7 +203,7 @@ fn scan_reports_no_candidate_as_none_over_long_ranges() {
     // A target top of zero makes candidates (hash top word zero) about one
     // in four billion: long ranges must come back `None`, or with a true
     // candidate.
-    let kernels = detected();
+    let kernels = kernels();
     let mut rng = SplitMix(7);
     let job = random_job(&mut rng, 0);
     for (name, kernel) in &kernels {
@@ -211,7 +225,7 @@ fn scan_reports_no_candidate_as_none_over_long_ranges() {
 
 #[test]
 fn batch_equals_portable_sha256d_for_every_count() {
-    let kernels = detected();
+    let kernels = kernels();
     let mut rng = SplitMix(0xba7c_4000);
     let inputs: Vec<[u8; 64]> = (0..70)
         .map(|_| {

@@ -7,7 +7,7 @@
 //! indexed by constants only, and rotating the roles of `a..h` is done by
 //! index arithmetic instead of moving values).
 
-use super::consts::{DIGEST_BLOCK, IV, K, PADDING_64_BLOCK};
+use super::consts::{DIGEST_BLOCK, DIGEST_KW, IV, K, PADDING_64_KW};
 
 #[inline(always)]
 pub(crate) const fn big_sigma0(x: u32) -> u32 {
@@ -112,6 +112,21 @@ macro_rules! rounds {
 }
 pub(crate) use rounds;
 
+/// Runs the listed rounds of a block whose words there are constants, with
+/// `K + W` from the table `$kw` (one of the core's `*_KW` tables): nothing
+/// is read from or expanded into a schedule.
+macro_rules! kw_rounds {
+    ($s:expr, $kw:expr; $first:literal $($i:literal)*) => {{
+        use $crate::sha256::compress::{round, slot};
+        let s: &mut [u32; 8] = $s;
+        let kw: &[u32; 64] = $kw;
+        let mut b_xor_c = s[slot(1, $first)] ^ s[slot(2, $first)];
+        round(s, $first, kw[$first], &mut b_xor_c);
+        $( round(s, $i, kw[$i], &mut b_xor_c); )*
+    }};
+}
+pub(crate) use kw_rounds;
+
 /// All 64 rounds.
 macro_rules! all_rounds {
     ($s:expr, $w:expr) => {
@@ -175,10 +190,14 @@ pub(crate) fn compress_blocks(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
 #[inline(always)]
 pub(crate) fn hash_digest(digest: &[u32; 8]) -> [u32; 8] {
     let mut w = [0u32; 64];
+    w[..16].copy_from_slice(&DIGEST_BLOCK);
     w[..8].copy_from_slice(digest);
-    w[8..16].copy_from_slice(&DIGEST_BLOCK[8..]);
     let mut s = IV;
-    all_rounds!(&mut s, &mut w);
+    rounds!(&mut s, &mut w; 0 1 2 3 4 5 6 7);
+    kw_rounds!(&mut s, &DIGEST_KW; 8 9 10 11 12 13 14 15);
+    rounds!(&mut s, &mut w; 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    rounds!(&mut s, &mut w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
+    rounds!(&mut s, &mut w; 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63);
     let mut out = IV;
     for (h, v) in out.iter_mut().zip(s) {
         *h = h.wrapping_add(v);
@@ -191,6 +210,14 @@ pub(crate) fn hash_digest(digest: &[u32; 8]) -> [u32; 8] {
 pub(crate) fn sha256d_64(input: &[u8; 64]) -> [u8; 32] {
     let mut state = IV;
     compress_words(&mut state, &load_block(input));
-    compress_words(&mut state, &PADDING_64_BLOCK);
+    // The padding block: every word, so every `K + W`, is a constant.
+    let mut s = state;
+    kw_rounds!(&mut s, &PADDING_64_KW; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+    kw_rounds!(&mut s, &PADDING_64_KW; 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    kw_rounds!(&mut s, &PADDING_64_KW; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
+    kw_rounds!(&mut s, &PADDING_64_KW; 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63);
+    for (h, v) in state.iter_mut().zip(s) {
+        *h = h.wrapping_add(v);
+    }
     store_state(&hash_digest(&state))
 }

@@ -105,20 +105,6 @@ pub(crate) const DIGEST_KW: [u32; 64] = kw(&DIGEST_BLOCK);
 /// `K + W` of the padding block of a 64-byte message: all 64 rounds.
 pub(crate) const PADDING_64_KW: [u32; 64] = kw(&PADDING_64_BLOCK);
 
-/// 64 words as groups of `N`: group `g` holds words `N * g .. N * g + N`,
-/// for kernels that load four (one vector) or sixteen (one unrolled loop
-/// body) at a time. `N` must divide 64; `G` must be `64 / N`.
-pub(crate) const fn groups<const N: usize, const G: usize>(words: &[u32; 64]) -> [[u32; N]; G] {
-    assert!(N * G == 64, "N * G must be 64");
-    let mut out = [[0u32; N]; G];
-    let mut i = 0;
-    while i < 64 {
-        out[i / N][i % N] = words[i];
-        i += 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,7 +120,5 @@ mod tests {
         assert_eq!(DIGEST_KW[15], K[15].wrapping_add(256));
         // Word 16 of the 64-byte padding block: sigma0(w1) + w0 with w1 = 0.
         assert_eq!(PADDING_64_KW[16], K[16].wrapping_add(0x8000_0000));
-        let k4: [[u32; 4]; 16] = groups(&K);
-        assert_eq!(k4[15], [K[60], K[61], K[62], K[63]]);
     }
 }

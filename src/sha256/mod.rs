@@ -13,7 +13,7 @@ pub(crate) mod consts;
 pub(crate) mod rolled;
 
 pub(crate) use compress::{
-    big_sigma0, big_sigma1, ch, load_block, maj, small_sigma0, small_sigma1, store_state,
+    big_sigma0, big_sigma1, ch, maj, small_sigma0, small_sigma1, store_state,
 };
 // The compression of every portable path (hashing, the scalar kernel, the
 // search driver's check): unrolled by default, the rolled loop with the
@@ -23,8 +23,7 @@ pub(crate) use compress::{compress_blocks, compress_words, hash_digest, sha256d_
 #[cfg(test)]
 pub(crate) use consts::schedule;
 pub(crate) use consts::{
-    groups, DIGEST_BITS, DIGEST_BLOCK, DIGEST_KW, HEADER_BITS, HEADER_BLOCK, HEADER_KW, IV, K,
-    PADDING_64_KW, PAD_START,
+    DIGEST_BLOCK, DIGEST_KW, HEADER_BITS, HEADER_BLOCK, HEADER_KW, IV, K, PAD_START,
 };
 #[cfg(feature = "compact-scalar")]
 pub(crate) use rolled::{compress_blocks, compress_words, hash_digest, sha256d_64};
