@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The library's unit tests that run its `unsafe` code, under Miri (nightly),
+# which checks every memory access, alignment and pointer use of the kernels
+# against Rust's rules while interpreting them.
+#
+# What runs (x86-64):
+# - `arch::` - the kernel harness: every kernel's raw candidates against
+#   the plain top-word filter, its scan contract and its 64-byte batch, for
+#   scalar, sse41, avx2, sha-ni and sha-ni without its AVX2 schedule (the
+#   unaligned loads and stores, the lane masks and the tails of every SIMD
+#   kernel); the job precomputation; the compact scalar search against the
+#   unrolled one;
+# - `sha256::` - the SHA-256 core's tables and the rolled compression
+#   against the unrolled one.
+# The harness uses fewer and shorter inputs under `cfg(miri)`.
+#
+# What Miri cannot run, and how this script deals with it:
+# - CPU feature detection: CPUID and XGETBV are inline assembly. The
+#   kernels' instruction sets are enabled at compile time instead
+#   (-C target-feature), so that `cpufeatures` answers without asking the
+#   CPU and every x86 kernel is "detected". (Miri emulates the SSE4.1,
+#   AVX2 and SHA intrinsics these kernels use.)
+# - The SHA-NI kernel's scheduling barrier, an empty `asm!`: compiled out
+#   under `cfg(miri)` (it changes instruction order, never a value).
+# - The AArch64 NEON and SHA-2 kernels: not run here (see docs/targets.md);
+#   they are tested under QEMU by .ci/targets.sh.
+# - The integration tests and the threaded search: correct under Miri but
+#   hours long (they hash millions of nonces); they run natively.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started=$SECONDS
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    rustup toolchain install nightly --profile minimal
+fi
+rustup component add miri rust-src --toolchain nightly
+cargo +nightly miri --version
+cargo +nightly miri setup >/dev/null
+
+if [ "$(uname -m)" != x86_64 ]; then
+    echo "error: .ci/miri.sh runs the x86-64 kernels and needs an x86-64 host" >&2
+    exit 1
+fi
+
+# Strict provenance: no pointer may be made from a plain integer.
+MIRIFLAGS="-Zmiri-strict-provenance" \
+    RUSTFLAGS="-C target-feature=+sse4.1,+avx2,+sha" \
+    cargo +nightly miri test --lib -- arch:: sha256::
+echo "Miri: kernel and SHA-256 core unit tests passed in $((SECONDS - started)) s"
