@@ -188,13 +188,19 @@ fn reported(name: &str, kernel: &dyn Tested, job: &JobData, start: u32, count: u
     bits
 }
 
+/// Rounds of the random-job test, the longest scan range, and the batch
+/// lengths. Miri (`.ci/miri.sh`) interprets every intrinsic, about a
+/// million times slower: it gets a few of each, still covering every top
+/// word kind, range kind, and partial and whole lane groups.
+const ROUNDS: u32 = if cfg!(miri) { 6 } else { 300 };
+const MAX_COUNT: u64 = if cfg!(miri) { 20 } else { 64 };
+const LONG_RANGE: u32 = if cfg!(miri) { 24 } else { 1000 };
+
 #[test]
 fn raw_candidates_equal_the_top_word_filter() {
     let kernels = kernels();
     let mut rng = SplitMix(0x5a25_6d00_c0ff_ee11);
-    // Fewer in an interpreter: every target kind with every start kind.
-    let rounds = if cfg!(miri) { 15 } else { 300 };
-    for round in 0..rounds {
+    for round in 0..ROUNDS {
         let top = match round % 5 {
             0 => 0x2000_0000,
             1 => u32::MAX,
@@ -203,7 +209,7 @@ fn raw_candidates_equal_the_top_word_filter() {
             _ => rng.word(),
         };
         let job = random_job(&mut rng, top);
-        let count = 1 + rng.next() % 64;
+        let count = 1 + rng.next() % MAX_COUNT;
         let start = match round % 3 {
             // Ranges ending exactly at the last nonce.
             0 => (u64::from(u32::MAX) + 1 - count) as u32,
@@ -231,7 +237,12 @@ fn scan_reports_no_candidate_as_none_over_long_ranges() {
     let mut rng = SplitMix(7);
     let job = random_job(&mut rng, 0);
     for (name, kernel) in &kernels {
-        for (start, count) in [(0u32, 1000u64), (u32::MAX - 999, 1000), (12_345, 333)] {
+        let long = u64::from(LONG_RANGE);
+        for (start, count) in [
+            (0u32, long),
+            (u32::MAX - (LONG_RANGE - 1), long),
+            (12_345, u64::from(LONG_RANGE / 3)),
+        ] {
             match kernel.scan(&job, start, count) {
                 None => {}
                 Some(found) => {
