@@ -130,7 +130,7 @@ impl Engine {
         previous: Option<BlockHash>,
         headers: &[[u8; HEADER_LEN]],
     ) -> Result<Option<BlockHash>, ChainError> {
-        let mut previous = previous;
+        let mut previous = previous.map(BlockHash::to_byte_array);
         let mut targets = TargetCache {
             bits: 0,
             target: Err(Error::CompactZero),
@@ -142,13 +142,13 @@ impl Engine {
             for (offset, (header, hash)) in group.iter().zip(hashes.iter()).enumerate() {
                 let index = group_index * GROUP + offset;
                 let fail = |kind| Err(ChainError { index, kind });
-                let mut link = [0u8; 32];
-                link.copy_from_slice(&header[4..36]);
-                if let Some(expected) = previous {
-                    if link != expected.to_byte_array() {
+                if let Some(expected) = &previous {
+                    if header[4..36] != expected[..] {
+                        let mut found = [0u8; 32];
+                        found.copy_from_slice(&header[4..36]);
                         return fail(ChainErrorKind::BrokenLink {
-                            expected,
-                            found: BlockHash::from_byte_array(link),
+                            expected: BlockHash::from_byte_array(*expected),
+                            found: BlockHash::from_byte_array(found),
                         });
                     }
                 }
@@ -168,10 +168,10 @@ impl Engine {
                         target,
                     });
                 }
-                previous = Some(BlockHash::from_byte_array(*hash));
+                previous = Some(*hash);
             }
         }
-        Ok(previous)
+        Ok(previous.map(BlockHash::from_byte_array))
     }
 }
 

@@ -15,22 +15,31 @@ use super::{
 };
 use crate::sha256::{Shape, IV};
 
+// The helpers below have no `#[target_feature]` of their own so that they
+// can be `#[inline(always)]`: inlined into `streams`, which has the
+// features, their calls are inlined too, and the windows and states stay
+// in registers. Callers must run where `streams` may.
+
 /// A 64-byte block as four vectors of big-endian words.
-#[inline]
-#[target_feature(enable = "neon,sha2")]
+///
+/// # Safety
+/// NEON and SHA-2 must be available.
+#[inline(always)]
 unsafe fn load_block(block: &[u8; 64]) -> [uint32x4_t; 4] {
-    // SAFETY: this function's target features are the callee's, and
+    // SAFETY: the caller guarantees the callee's target features, and
     // `j < 4` in each call.
     core::array::from_fn(|j| unsafe { load_block_words(block, j) })
 }
 
 /// Compresses one block per stream, its words in `window`, into `st`,
 /// feed-forward included.
-#[inline]
-#[target_feature(enable = "neon,sha2")]
+///
+/// # Safety
+/// As for [`load_block`].
+#[inline(always)]
 unsafe fn compress_window<const N: usize>(st: &mut [State; N], window: &mut Window<N>) {
     let before = *st;
-    // SAFETY: this function's target features are those of the callees.
+    // SAFETY: the caller guarantees the callees' target features.
     unsafe {
         for g in 0..4 {
             window_rounds_4(st, window, g, g);

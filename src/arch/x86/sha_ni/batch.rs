@@ -23,24 +23,35 @@ use super::streams::{
 };
 use crate::sha256::{Shape, IV};
 
+// The helpers below have no `#[target_feature]` of their own so that they
+// can be `#[inline(always)]`: inlined into `streams`, which has the
+// features, their calls are inlined too. As separate functions LLVM left
+// them out of line, passing the windows and states through memory (the
+// 64-byte batch ran about 10% slower). Callers must run where `streams`
+// may.
+
 /// A 64-byte block as four vectors of big-endian words.
-#[inline]
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+///
+/// # Safety
+/// SHA, SSE2, SSSE3 and SSE4.1 must be available.
+#[inline(always)]
 unsafe fn load_block(block: &[u8; 64]) -> [__m128i; 4] {
     core::array::from_fn(|j| {
-        // SAFETY: SSE2 and SSSE3 are enabled here; `block` is 64 bytes, so
-        // the 16 bytes from `16 * j` (`j < 4`) are in bounds.
+        // SAFETY: the caller guarantees the callee's features; `block` is
+        // 64 bytes, so the 16 bytes from `16 * j` (`j < 4`) are in bounds.
         unsafe { byte_swap_words(_mm_loadu_si128(block.as_ptr().add(16 * j).cast())) }
     })
 }
 
 /// Compresses one block per stream, its words in `window`, into `st`,
 /// feed-forward included.
-#[inline]
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+///
+/// # Safety
+/// As for [`load_block`].
+#[inline(always)]
 unsafe fn compress_window<const N: usize>(st: &mut [State; N], window: &mut Window<N>) {
     let before = *st;
-    // SAFETY: this function's target features are those of the callees.
+    // SAFETY: the caller guarantees the callees' target features.
     unsafe {
         for g in 0..4 {
             window_rounds_4(st, window, g, g);
@@ -55,14 +66,16 @@ unsafe fn compress_window<const N: usize>(st: &mut [State; N], window: &mut Wind
 
 /// The padding-only block's rounds on every stream from its `K + W` table
 /// (the same for every message), feed-forward included.
-#[inline]
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+///
+/// # Safety
+/// As for [`load_block`].
+#[inline(always)]
 unsafe fn padding_rounds<const N: usize>(st: &mut [State; N], kw: &[u32; 64]) {
     let before = *st;
     for pair in kw.chunks_exact(2) {
-        // SAFETY: SSE2 is enabled here and `pair` is two `u32`s, the eight
-        // bytes the load reads (SHA256RNDS2 reads the low two lanes only);
-        // the callee's target features are this function's.
+        // SAFETY: the caller guarantees the callee's target features (SSE2
+        // is part of x86-64 anyway); `pair` is two `u32`s, the eight bytes
+        // the load reads (SHA256RNDS2 reads the low two lanes only).
         unsafe { rounds_2_same(st, _mm_loadl_epi64(pair.as_ptr().cast())) };
     }
     for (s, b) in st.iter_mut().zip(&before) {
@@ -72,58 +85,60 @@ unsafe fn padding_rounds<const N: usize>(st: &mut [State; N], kw: &[u32; 64]) {
 }
 
 /// SHA-256 (or SHA-256d if `double`) of `N` messages of `shape.len` bytes
-/// laid end to end in `messages`, into `out` (`N` of each).
+/// laid end to end in `messages`, into `out` (`N` of each). With `LEN`
+/// non-zero, the shape is that length's, known at compile time: the block
+/// loop and the padding then fold into straight-line code.
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-unsafe fn streams<const N: usize>(
+unsafe fn streams<const N: usize, const LEN: usize>(
     messages: &[u8],
     shape: &Shape,
     padding_kw: Option<&[u32; 64]>,
     double: bool,
     out: &mut [[u8; 32]],
 ) {
+    let known = Shape::new(LEN);
+    let shape = if LEN != 0 { &known } else { shape };
     let len = shape.len;
     let message = |i: usize| &messages[i * len..(i + 1) * len];
     // SAFETY: this function's target features are those of the callees.
     let iv = unsafe { to_rnds_layout(&IV) };
     let mut st = [iv; N];
     let mut window: Window<N> = [[iv.abef; 4]; N];
-    if N == 1 {
-        // One message: its whole blocks in the single-stream loop.
-        // SAFETY: as above.
+    // One message: its whole blocks in the single-stream loop.
+    let first_block = if N == 1 {
+        // SAFETY: this function's target features are the callee's.
         st[0] = unsafe { compress_blocks_rnds(st[0], message(0)) };
+        shape.full_blocks
     } else {
-        for b in 0..shape.full_blocks {
-            for (i, m) in window.iter_mut().enumerate() {
-                let block: &[u8; 64] = message(i)[64 * b..64 * b + 64]
-                    .try_into()
-                    .expect("a 64-byte block");
-                // SAFETY: as above.
-                *m = unsafe { load_block(block) };
-            }
-            // SAFETY: as above.
-            unsafe { compress_window(&mut st, &mut window) };
-        }
-    }
-    if shape.tail_len > 0 {
+        0
+    };
+    // Every block with a schedule, through one call site of
+    // `compress_window` so that it is inlined once: the whole blocks, the
+    // mixed block, and the padding-only block unless its `K + W` is known.
+    let padding_block = shape.padding_only().filter(|_| padding_kw.is_none());
+    let blocks = shape.full_blocks + usize::from(shape.tail_len > 0);
+    let end = blocks + usize::from(padding_block.is_some());
+    for b in first_block..end {
         for (i, m) in window.iter_mut().enumerate() {
-            let block = shape.mixed_block(message(i)).unwrap_or([0; 64]);
-            // SAFETY: as above.
+            let block = if b < shape.full_blocks {
+                let mut block = [0u8; 64];
+                block.copy_from_slice(&message(i)[64 * b..64 * b + 64]);
+                block
+            } else if b < blocks {
+                shape.mixed_block(message(i)).unwrap_or([0; 64])
+            } else {
+                padding_block.unwrap_or([0; 64])
+            };
+            // SAFETY: this function's target features are the callee's.
             *m = unsafe { load_block(&block) };
         }
         // SAFETY: as above.
         unsafe { compress_window(&mut st, &mut window) };
     }
-    match (padding_kw, shape.padding_only()) {
+    if let Some(kw) = padding_kw {
         // SAFETY: as above.
-        (Some(kw), _) => unsafe { padding_rounds(&mut st, kw) },
-        (None, Some(block)) => {
-            // SAFETY: as above.
-            window = [unsafe { load_block(&block) }; N];
-            // SAFETY: as above.
-            unsafe { compress_window(&mut st, &mut window) };
-        }
-        (None, None) => {}
+        unsafe { padding_rounds(&mut st, kw) };
     }
     if double {
         // The digests are the states: their feed-forward is done.
@@ -189,16 +204,24 @@ pub(super) unsafe fn hash_many<const N: usize>(
     for (g, out) in (&mut groups).enumerate() {
         let group = &messages[g * group_bytes..(g + 1) * group_bytes];
         // SAFETY: this function's target features are those of the callee.
-        unsafe { streams::<N>(group, shape, padding_kw, double, out) };
+        // Merkle nodes (64 bytes) and headers (80) get code for their
+        // shape, with its block loop and padding branches folded away.
+        unsafe {
+            match shape.len {
+                64 => streams::<N, 64>(group, shape, padding_kw, double, out),
+                80 => streams::<N, 80>(group, shape, padding_kw, double, out),
+                _ => streams::<N, 0>(group, shape, padding_kw, double, out),
+            }
+        }
     }
     let out = groups.into_remainder();
     let rest = &messages[messages.len() - out.len() * shape.len..];
     // SAFETY: as above.
     unsafe {
         match out.len() {
-            3 => streams::<3>(rest, shape, padding_kw, double, out),
-            2 => streams::<2>(rest, shape, padding_kw, double, out),
-            1 => streams::<1>(rest, shape, padding_kw, double, out),
+            3 => streams::<3, 0>(rest, shape, padding_kw, double, out),
+            2 => streams::<2, 0>(rest, shape, padding_kw, double, out),
+            1 => streams::<1, 0>(rest, shape, padding_kw, double, out),
             _ => {}
         }
     }
