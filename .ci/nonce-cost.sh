@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Instructions per nonce of both scalar forms (the default unrolled kernel
 # and the `compact-scalar` build) on microcontroller-class cores, counted
-# under QEMU's user-mode emulator: thumbv7em-none-eabihf (Cortex-M4F/M7)
-# and riscv32imc-unknown-none-elf (ESP32-C3 class). Times under emulation
-# mean nothing; the count of executed instructions is exact.
+# under QEMU's user-mode emulator: thumbv6m-none-eabi (Cortex-M0/M0+),
+# thumbv7em-none-eabihf (Cortex-M4F/M7) and riscv32imc-unknown-none-elf
+# (ESP32-C3 class). Times under emulation mean nothing; the count of
+# executed instructions is exact.
 #
 # firmware/src/bin/nonce-cost.rs searches 256 nonces, then 512, calling a
 # marker function before, between and after. QEMU logs every translated
@@ -80,7 +81,7 @@ PY
 }
 
 printf '%-30s %-8s %s\n' target form instructions/nonce
-for target in thumbv7em-none-eabihf riscv32imc-unknown-none-elf; do
+for target in thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imc-unknown-none-elf; do
     qemu=qemu-arm-static
     [[ $target == riscv32* ]] && qemu=qemu-riscv32-static
     for form in unrolled compact; do

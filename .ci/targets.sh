@@ -7,6 +7,7 @@
 #   aarch64-unknown-none;
 # - std library check for powerpc-unknown-linux-gnu, a 32-bit target
 #   without 64-bit atomics (the threaded search must build there);
+# - the library and integration tests with `compact-scalar`, natively;
 # - the library and integration tests for i686-unknown-linux-gnu, natively
 #   (32-bit x86 kernels included), and for s390x-unknown-linux-gnu
 #   (big-endian) and aarch64-unknown-linux-gnu (NEON and SHA-2 kernels)
@@ -130,14 +131,20 @@ has sse4_1 && native+=",sse41"
 has avx && has avx2 && native+=",avx2"
 has sha_ni && has sse4_1 && native+=",sha-ni"
 
-# Integration tests to run under QEMU: all but `miner_cli`, which starts
-# the `miner` example as a child process that the user-mode emulator does
-# not follow (the example would be built for and run on the host).
+# Integration tests to run under QEMU (and with `compact-scalar`): all but
+# `miner_cli` and `stratum_pool`, which start the `miner` example as a child process that the
+# user-mode emulator does not follow (the example would be built for and
+# run on the host).
 qemu_tests=(--lib)
 for file in tests/*.rs; do
     name=$(basename "$file" .rs)
-    [ "$name" = miner_cli ] || qemu_tests+=(--test "$name")
+    case "$name" in miner_cli | stratum_pool) ;; *) qemu_tests+=(--test "$name") ;; esac
 done
+
+stage "compact-scalar: library and integration tests, natively"
+# The rolled code in every portable path; the SIMD kernels are compared
+# with it. (The CLI tests build the example without the feature.)
+cargo test --features compact-scalar "${qemu_tests[@]}"
 
 stage "i686-unknown-linux-gnu: library and integration tests, natively (kernels $native)"
 # CARGO_BUILD_TARGET rather than --target, so that the `miner` example the

@@ -19,6 +19,11 @@
 //! The crate is `no_std` and never allocates; the `std` feature (on by
 //! default) adds `std::error::Error` for [`Error`], the threaded search in
 //! `parallel`, and Merkle functions that copy their input into a `Vec`.
+//! The `compact-scalar` feature (off by default) makes the portable code
+//! small for microcontroller flash: SHA-256 rounds and the scalar nonce
+//! search as loops instead of unrolled code, with the same results at about
+//! half the speed. It is for the final program to enable, not for
+//! libraries.
 //!
 //! ```
 //! use sha256d::{BlockHeader, Engine, NonceRange, SearchJob, Solution};

@@ -1,9 +1,11 @@
 //! Firmware-style use of `sha256d`: no OS, no heap, no `std`.
 //!
-//! `_start` mines the genesis block's nonce from a small range, computes a
-//! Merkle root of three transaction ids on the stack, checks both, and
-//! records the outcome in `sha256d_firmware::STATUS` (1 = right, 2 = wrong). It then parks
-//! the core, or with the `qemu-exit` feature exits with status 0 or 1.
+//! `_start` runs the engine's self-test (`Engine::best`), mines the genesis
+//! block's nonce from a small range (hashing the header), computes a Merkle
+//! root and a branch of three transaction ids on the stack, checks every
+//! answer, and records the outcome in `sha256d_firmware::STATUS`
+//! (1 = right, 2 = wrong). It then parks the core, or with the `qemu-exit`
+//! feature exits with status 0 or 1.
 //!
 //! This is a link and smoke test, not a bootable image: real firmware
 //! supplies its own reset vector, stack set-up and memory map (for
@@ -11,9 +13,11 @@
 //! calls the same library functions from there. Under QEMU's user-mode
 //! emulator the stack is set up by the emulator.
 //!
-//! The kernel is chosen at compile time on bare metal (no OS reports CPU
-//! features): build for `aarch64-unknown-none` with
-//! `-C target-feature=+sha2` to get the SHA-2 kernel, which `run` checks.
+//! Built with `--profile small --features compact-scalar` it is the image
+//! for small flash (`docs/targets.md` lists the sizes). The kernel is
+//! chosen at compile time on bare metal (no OS reports CPU features): build
+//! for `aarch64-unknown-none` with `-C target-feature=+sha2` to get the
+//! SHA-2 kernel, which `run` checks.
 
 #![no_std]
 #![no_main]
