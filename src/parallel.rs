@@ -469,7 +469,7 @@ mod tests {
             searcher.join().unwrap()
         });
         assert_eq!(outcome.end, ParallelEnd::Cancelled);
-        assert!(outcome.tried >= 1_000 && outcome.tried % 2 == 0);
+        assert!(outcome.tried >= 1_000 && outcome.tried.is_multiple_of(2));
         assert_eq!(outcome.hashed, outcome.tried);
         assert_eq!(u64::from(progress.load(Ordering::Relaxed)), outcome.tried);
         assert_eq!(outcome.remaining, NonceRange::FULL.skip(outcome.tried));

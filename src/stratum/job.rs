@@ -79,7 +79,7 @@ fn decode_fixed<const N: usize>(hex: &str, field: Field) -> Result<[u8; N], Erro
 
 /// Checks that `hex` is an even number of hex digits.
 fn validate_hex(hex: &str, field: Field) -> Result<(), Error> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return Err(Error::Hex {
             field,
             error: crate::Error::OddHexLength,
