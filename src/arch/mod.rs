@@ -7,9 +7,10 @@
 //! search is a [`JobData`]; what it reports is [`Candidates`].
 //!
 //! Adding a kernel is one new file (a token type implementing
-//! [`KernelImpl`]) and one line in [`kernel_list!`]: the public `Kernel`
-//! enum, its names, detection, dispatch, the self-test bookkeeping and the
-//! kernel test harness are derived from that list.
+//! [`KernelImpl`], declared with `mod` next to its siblings) and one line
+//! in [`kernel_list!`]: the public `Kernel` enum, its names, detection,
+//! dispatch, the self-test bookkeeping and the kernel test harness are
+//! derived from that list.
 
 use core::fmt::Debug;
 
