@@ -51,8 +51,8 @@ echo "Miri: kernel and SHA-256 core unit tests passed in $((SECONDS - started)) 
 # The AVX-512 kernels, on a build that enables AVX-512F and VL at compile
 # time (Miri emulates their intrinsics; CI machines may lack them): every
 # lane operation of every SIMD kernel against `u32` arithmetic, the kernel
-# harness narrowed to the two AVX-512 kernels, and their self-tests and
-# choice through `Engine`.
+# harness narrowed to the two AVX-512 kernels. (Their self-tests through
+# `Engine` took over 15 minutes in Miri and are left to CPUs with AVX-512.)
 started=$SECONDS
 export CARGO_TARGET_DIR=target/miri-avx512
 MIRIFLAGS="-Zmiri-disable-isolation" RUSTFLAGS="-C target-feature=+avx512f,+avx512vl" \
@@ -61,8 +61,4 @@ MIRIFLAGS="-Zmiri-disable-isolation" RUSTFLAGS="-C target-feature=+avx512f,+avx5
     SHA256D_TEST_KERNELS=avx512,avx512vl cargo +nightly miri test --lib -- \
     arch::tests::raw_candidates_equal_the_top_word_filter \
     arch::tests::many_messages_equal_the_portable_hash_for_every_count
-MIRIFLAGS="-Zmiri-disable-isolation" RUSTFLAGS="-C target-feature=+avx512f,+avx512vl" \
-    SHA256D_EXPECT_AVAILABLE=scalar,sse41,avx2,avx512vl,avx512 SHA256D_EXPECT_KERNEL=avx512 \
-    cargo +nightly miri test --test dispatch -- --exact \
-    exactly_the_pinned_kernels_are_available best_is_the_pinned_kernel
 echo "Miri: AVX-512 kernels passed in $((SECONDS - started)) s"
