@@ -15,8 +15,11 @@ pub(crate) mod rolled;
 pub(crate) mod shape;
 
 pub(crate) use compress::{
-    big_sigma0, big_sigma1, ch, load_block, maj, small_sigma0, small_sigma1, store_state,
+    big_sigma0, big_sigma1, ch, maj, small_sigma0, small_sigma1, store_state,
 };
+// Only the SIMD kernels load blocks through this path.
+#[cfg(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64"))]
+pub(crate) use compress::load_block;
 // The compression of every portable path (hashing, the scalar kernel, the
 // search driver's check): unrolled by default, the rolled loop with the
 // `compact-scalar` feature.

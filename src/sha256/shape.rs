@@ -17,6 +17,11 @@ use super::consts::{kw, IV, PADDING_64_BLOCK, PADDING_64_KW};
 /// Messages at which computing the padding-only block's `K + W` (48
 /// schedule steps) pays for itself: below this, kernels schedule that
 /// block like any other.
+// Used by the SIMD kernels only, which targets without SIMD lack.
+#[cfg_attr(
+    not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
+    allow(dead_code)
+)]
 const PADDING_KW_MIN_MESSAGES: usize = 8;
 
 /// The padding layout shared by messages of `len` bytes.
@@ -85,6 +90,10 @@ impl Shape {
     /// `storage`) when there are enough messages to amortize the 48
     /// schedule steps.
     #[inline]
+    #[cfg_attr(
+        not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
+        allow(dead_code)
+    )]
     pub(crate) fn padding_kw<'a>(
         &self,
         count: usize,
