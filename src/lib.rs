@@ -37,14 +37,19 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
 mod arch;
 mod engine;
 mod error;
+mod hash;
+mod hasher;
 mod header;
 pub mod hex;
+mod interop;
 pub mod merkle;
 #[cfg(feature = "std")]
 pub mod parallel;
@@ -54,7 +59,8 @@ mod target;
 
 pub use engine::{Engine, Kernel};
 pub use error::Error;
-pub use header::{BlockHash, BlockHeader, HEADER_LEN};
+pub use hash::{BlockHash, Sha256Hash, Sha256dHash, TxMerkleNode, Txid};
+pub use header::{BlockHeader, HEADER_LEN};
 pub use search::{NonceRange, SearchEnd, SearchJob, SearchOutcome, Solution};
 pub use sha256::{sha256, sha256d, Midstate, Sha256};
 pub use target::{CompactTarget, Target};

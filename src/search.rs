@@ -5,7 +5,7 @@
 use core::ops::ControlFlow;
 
 use crate::arch::scalar;
-use crate::header::{BlockHash, BlockHeader};
+use crate::{BlockHash, BlockHeader};
 use crate::{Error, Midstate, Target};
 
 /// Everything about one header that does not change with the nonce,

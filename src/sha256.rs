@@ -2,7 +2,7 @@
 //! hasher and midstates.
 
 use crate::arch::scalar;
-use crate::Error;
+use crate::{Error, Sha256Hash, Sha256dHash};
 
 /// Initial hash value (FIPS 180-4, section 5.3.3).
 pub(crate) const IV: [u32; 8] = [
@@ -26,9 +26,10 @@ pub(crate) const K: [u32; 64] = [
 /// ```
 /// let digest = sha256d::sha256(b"abc");
 /// assert_eq!(digest[..4], [0xba, 0x78, 0x16, 0xbf]);
+/// assert_eq!(format!("{digest}")[..8], *"ba7816bf");
 /// ```
 #[must_use]
-pub fn sha256(data: &[u8]) -> [u8; 32] {
+pub fn sha256(data: &[u8]) -> Sha256Hash {
     let mut hasher = Sha256::new();
     hasher.update(data);
     hasher.finalize()
@@ -42,8 +43,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 /// assert_eq!(sha256d::sha256d(b"")[..4], [0x5d, 0xf6, 0xe0, 0xe2]);
 /// ```
 #[must_use]
-pub fn sha256d(data: &[u8]) -> [u8; 32] {
-    sha256(&sha256(data))
+pub fn sha256d(data: &[u8]) -> Sha256dHash {
+    Sha256dHash::from_byte_array(sha256(sha256(data).as_byte_array()).to_byte_array())
 }
 
 /// Streaming SHA-256: feed bytes in pieces of any size, then finalize.
@@ -132,7 +133,7 @@ impl Sha256 {
 
     /// Pads the message and returns its SHA-256.
     #[must_use]
-    pub fn finalize(mut self) -> [u8; 32] {
+    pub fn finalize(mut self) -> Sha256Hash {
         let bit_length = self.length.wrapping_mul(8);
         let mut block = [0u8; 64];
         block[..self.buffered].copy_from_slice(&self.buffer[..self.buffered]);
@@ -143,13 +144,13 @@ impl Sha256 {
         }
         block[56..].copy_from_slice(&bit_length.to_be_bytes());
         scalar::compress(&mut self.state, &block);
-        scalar::store_state(&self.state)
+        Sha256Hash::from_byte_array(scalar::store_state(&self.state))
     }
 
     /// Pads the message and returns its SHA-256d.
     #[must_use]
-    pub fn finalize_sha256d(self) -> [u8; 32] {
-        sha256(&self.finalize())
+    pub fn finalize_sha256d(self) -> Sha256dHash {
+        Sha256dHash::from_byte_array(sha256(self.finalize().as_byte_array()).to_byte_array())
     }
 }
 
@@ -187,7 +188,7 @@ impl Midstate {
     /// [`Error::InvalidLength`] (with the length rounded down to a whole
     /// block as the expected value) if it is not.
     pub fn from_blocks(blocks: &[u8]) -> Result<Self, Error> {
-        if blocks.len() % 64 != 0 {
+        if !blocks.len().is_multiple_of(64) {
             return Err(Error::InvalidLength {
                 expected: blocks.len() / 64 * 64,
                 found: blocks.len(),
@@ -207,7 +208,7 @@ impl Midstate {
     /// # Errors
     /// [`Error::InvalidLength`] if `bytes_hashed` is not a multiple of 64.
     pub fn from_state(state: [u32; 8], bytes_hashed: u64) -> Result<Self, Error> {
-        if bytes_hashed % 64 != 0 {
+        if !bytes_hashed.is_multiple_of(64) {
             return Err(Error::InvalidLength {
                 expected: (bytes_hashed / 64 * 64) as usize,
                 found: bytes_hashed as usize,
@@ -233,7 +234,7 @@ impl Midstate {
 
     /// SHA-256 of the prefix followed by `tail`.
     #[must_use]
-    pub fn finish(&self, tail: &[u8]) -> [u8; 32] {
+    pub fn finish(&self, tail: &[u8]) -> Sha256Hash {
         let mut hasher = Sha256::from_midstate(self);
         hasher.update(tail);
         hasher.finalize()
@@ -241,7 +242,7 @@ impl Midstate {
 
     /// SHA-256d of the prefix followed by `tail`.
     #[must_use]
-    pub fn finish_sha256d(&self, tail: &[u8]) -> [u8; 32] {
-        sha256(&self.finish(tail))
+    pub fn finish_sha256d(&self, tail: &[u8]) -> Sha256dHash {
+        Sha256dHash::from_byte_array(sha256(self.finish(tail).as_byte_array()).to_byte_array())
     }
 }

@@ -253,7 +253,7 @@ fn batch_of_64_byte_inputs_matches_scalar_for_every_count() {
         }
         inputs.push(input);
     }
-    let expected: Vec<[u8; 32]> = inputs.iter().map(|i| sha256d::sha256d(i)).collect();
+    let expected: Vec<[u8; 32]> = inputs.iter().map(|i| sha256d::sha256d(i).into()).collect();
     for engine in engines() {
         for n in (0..=40).chain([63, 64, 65, 255, 300]) {
             let mut out = vec![[0u8; 32]; n];

@@ -353,7 +353,7 @@ pub(super) unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Can
     let mut batch = 0u64;
     search::scan_in_steps!(start, count, LANES as u32, |first| {
         let [even, odd] = &mut kw;
-        let (kw, next_kw) = if batch % 2 == 0 {
+        let (kw, next_kw) = if batch.is_multiple_of(2) {
             (&*even, odd)
         } else {
             (&*odd, even)
