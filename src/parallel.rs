@@ -24,8 +24,10 @@ use std::vec::Vec;
 
 use crate::{Engine, NonceRange, SearchJob, Solution};
 
-/// Why a parallel search returned.
+/// Why a parallel search returned. More reasons may be added in later
+/// versions, so a `match` needs a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParallelEnd {
     /// Every nonce in the range was tried.
     Exhausted,
@@ -37,8 +39,10 @@ pub enum ParallelEnd {
     Cancelled,
 }
 
-/// What a parallel search did.
+/// What a parallel search did. Fields may be added in later versions.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "a parallel search outcome holds the solutions it found"]
+#[non_exhaustive]
 pub struct ParallelOutcome {
     /// Solutions in ascending nonce order: all of those before
     /// [`Self::remaining`], or only the lowest one when stopped at the
@@ -169,7 +173,6 @@ impl<'a> ParallelSearch<'a> {
     }
 
     /// Searches `range` for nonces whose hash meets `job`'s target.
-    #[must_use]
     pub fn search(&self, job: &SearchJob, range: NonceRange) -> ParallelOutcome {
         let chunk_count = range.count().div_ceil(self.chunk_size);
         let threads = usize::try_from(chunk_count)

@@ -268,8 +268,10 @@ pub struct Solution {
     pub hash: BlockHash,
 }
 
-/// Why a search returned.
+/// Why a search returned. More reasons may be added in later versions, so
+/// a `match` needs a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SearchEnd {
     /// Every nonce in the range was tried.
     Exhausted,
@@ -281,7 +283,10 @@ pub enum SearchEnd {
 }
 
 /// What a search did. Solutions are reported in ascending nonce order.
+/// Fields may be added in later versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use = "a search outcome says how many solutions were stored and where to resume"]
+#[non_exhaustive]
 pub struct SearchOutcome {
     /// Nonces fully decided: those before [`Self::remaining`].
     pub tried: u64,

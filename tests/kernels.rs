@@ -166,7 +166,7 @@ fn output_full_stops_before_the_winner_and_resumes_there() {
                     let next = expected[got.len()].nonce;
                     assert_eq!(outcome.remaining.start(), next, "{}", engine.kernel());
                 }
-                SearchEnd::Stopped => panic!("nobody asked to stop"),
+                other => panic!("nobody asked to stop: {other:?}"),
             }
             rest = outcome.remaining;
         }
