@@ -43,6 +43,7 @@ extern crate alloc;
 extern crate std;
 
 mod arch;
+mod const_compress;
 mod engine;
 mod error;
 mod hash;

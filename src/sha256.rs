@@ -174,12 +174,20 @@ pub struct Midstate {
 }
 
 impl Midstate {
-    /// The midstate after the 64-byte `prefix`.
+    /// The midstate after the 64-byte `prefix`. A `const fn`, so the
+    /// midstate of a fixed prefix can be a constant.
+    ///
+    /// ```
+    /// use sha256d::Midstate;
+    /// const MIDSTATE: Midstate = Midstate::from_prefix(&[0x5a; 64]);
+    /// assert_eq!(MIDSTATE.finish(b"tail"), sha256d::sha256(&[&[0x5a; 64][..], b"tail"].concat()));
+    /// ```
     #[must_use]
-    pub fn from_prefix(prefix: &[u8; 64]) -> Self {
-        let mut state = IV;
-        scalar::compress(&mut state, prefix);
-        Midstate { state, length: 64 }
+    pub const fn from_prefix(prefix: &[u8; 64]) -> Self {
+        Midstate {
+            state: crate::const_compress::compress(IV, prefix),
+            length: 64,
+        }
     }
 
     /// The midstate after `blocks`, whose length must be a multiple of 64.
