@@ -1,62 +1,17 @@
-//! Kernel selection: which kernels exist, which this CPU can run, and the
-//! [`Engine`] that runs one of them.
+//! Kernel selection and dispatch: which kernels this CPU can run, and the
+//! [`Engine`] that runs one of them. Everything per kernel here is derived
+//! from the one kernel list (`arch::kernel_list!`).
 
-use core::fmt;
 use core::ops::ControlFlow;
 use core::str::FromStr;
 use core::sync::atomic::{AtomicU8, Ordering};
 
-#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-use crate::arch::aarch64;
-use crate::arch::scalar;
-#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-use crate::arch::x86;
-use crate::search::{self, Candidates, NonceRange, SearchJob, SearchOutcome, Solution};
-use crate::{BlockHash, BlockHeader, Error};
-
-/// A nonce-search and hashing kernel: one instruction set's implementation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Kernel {
-    /// Portable Rust, one nonce at a time; runs everywhere. The reference.
-    Scalar,
-    /// x86 SSE4.1, four nonces per step.
-    Sse41,
-    /// x86 AVX2, eight nonces per step.
-    Avx2,
-    /// x86 SHA extensions (SHA-NI), several independent nonces interleaved.
-    ShaNi,
-    /// AArch64 NEON (Advanced SIMD), four nonces per step.
-    Neon,
-    /// ARMv8 SHA-2 crypto extension, several independent nonces interleaved.
-    ArmSha2,
-}
+use crate::arch::{Candidates, JobData, KernelImpl};
+use crate::search::{self, NonceRange, SearchJob, SearchOutcome, Solution};
+use crate::sha256::sha256d_64;
+use crate::{BlockHash, BlockHeader, Error, Kernel, Target};
 
 impl Kernel {
-    /// Every kernel this version of the crate knows, fastest last.
-    pub const ALL: [Kernel; 6] = [
-        Kernel::Scalar,
-        Kernel::Sse41,
-        Kernel::Avx2,
-        Kernel::ShaNi,
-        Kernel::Neon,
-        Kernel::ArmSha2,
-    ];
-
-    /// The kernel's short name, as accepted by [`Kernel::from_name`]:
-    /// `scalar`, `sse41`, `avx2`, `sha-ni`, `neon`, `arm-sha2`.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Kernel::Scalar => "scalar",
-            Kernel::Sse41 => "sse41",
-            Kernel::Avx2 => "avx2",
-            Kernel::ShaNi => "sha-ni",
-            Kernel::Neon => "neon",
-            Kernel::ArmSha2 => "arm-sha2",
-        }
-    }
-
     /// Looks a kernel up by [`Kernel::name`] (ASCII case ignored).
     ///
     /// # Errors
@@ -85,16 +40,6 @@ impl Kernel {
     pub fn best() -> Kernel {
         Engine::best().kernel()
     }
-
-    const fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for Kernel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 impl FromStr for Kernel {
@@ -122,91 +67,62 @@ pub struct Engine {
     backend: Backend,
 }
 
-/// The kernel with its proof of availability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Backend {
-    Scalar,
-    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-    Sse41(x86::sse41::Sse41),
-    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-    Avx2(x86::avx2::Avx2),
-    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-    ShaNi(x86::sha_ni::ShaNi),
-    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-    Neon(aarch64::neon::Neon),
-    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-    ArmSha2(aarch64::sha2::ArmSha2),
+/// Turns the kernel list into [`Backend`], one variant per kernel compiled
+/// for this target holding its token, and the dispatch over it.
+macro_rules! define_backend {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $name:literal, $token:ty, cfg($($cfg:tt)*);
+    )+) => {
+        /// The kernel with its proof of availability (its token).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Backend {
+            $( #[cfg($($cfg)*)] $variant($token), )+
+        }
+
+        impl Backend {
+            /// The backend for `kernel` if this CPU can run it.
+            fn detect(kernel: Kernel) -> Option<Backend> {
+                match kernel {
+                    $(
+                        #[cfg($($cfg)*)]
+                        Kernel::$variant => {
+                            <$token as KernelImpl>::detect().map(Backend::$variant)
+                        }
+                    )+
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+
+            fn kernel(self) -> Kernel {
+                match self {
+                    $( #[cfg($($cfg)*)] Backend::$variant(_) => Kernel::$variant, )+
+                }
+            }
+
+            #[inline]
+            fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
+                match self {
+                    $( #[cfg($($cfg)*)] Backend::$variant(k) => k.scan(job, start, count), )+
+                }
+            }
+
+            fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+                match self {
+                    $(
+                        #[cfg($($cfg)*)]
+                        Backend::$variant(k) => k.sha256d_64_batch(inputs, outputs),
+                    )+
+                }
+            }
+        }
+    };
 }
+crate::arch::kernel_list!(define_backend);
 
-impl Backend {
-    /// The backend for `kernel` if this CPU can run it.
-    fn detect(kernel: Kernel) -> Option<Backend> {
-        match kernel {
-            Kernel::Scalar => Some(Backend::Scalar),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Kernel::Sse41 => x86::sse41::Sse41::detect().map(Backend::Sse41),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Kernel::Avx2 => x86::avx2::Avx2::detect().map(Backend::Avx2),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Kernel::ShaNi => x86::sha_ni::ShaNi::detect().map(Backend::ShaNi),
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Kernel::Neon => aarch64::neon::Neon::detect().map(Backend::Neon),
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Kernel::ArmSha2 => aarch64::sha2::ArmSha2::detect().map(Backend::ArmSha2),
-            #[allow(unreachable_patterns)]
-            _ => None,
-        }
-    }
-
-    fn kernel(self) -> Kernel {
-        match self {
-            Backend::Scalar => Kernel::Scalar,
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::Sse41(_) => Kernel::Sse41,
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::Avx2(_) => Kernel::Avx2,
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::ShaNi(_) => Kernel::ShaNi,
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Backend::Neon(_) => Kernel::Neon,
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Backend::ArmSha2(_) => Kernel::ArmSha2,
-        }
-    }
-
-    #[inline]
-    fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
-        match self {
-            Backend::Scalar => scalar::scan(job, start, count),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::Sse41(k) => k.scan(job, start, count),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::Avx2(k) => k.scan(job, start, count),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::ShaNi(k) => k.scan(job, start, count),
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Backend::Neon(k) => k.scan(job, start, count),
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Backend::ArmSha2(k) => k.scan(job, start, count),
-        }
-    }
-
-    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-        match self {
-            Backend::Scalar => scalar::sha256d_64_batch(inputs, outputs),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::Sse41(k) => k.sha256d_64_batch(inputs, outputs),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::Avx2(k) => k.sha256d_64_batch(inputs, outputs),
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            Backend::ShaNi(k) => k.sha256d_64_batch(inputs, outputs),
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Backend::Neon(k) => k.sha256d_64_batch(inputs, outputs),
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Backend::ArmSha2(k) => k.sha256d_64_batch(inputs, outputs),
-        }
-    }
-}
+/// The portable kernel's backend, available everywhere.
+const SCALAR: Backend = Backend::Scalar(crate::arch::scalar::Scalar);
 
 /// Self-test state per kernel: not yet run, passed, failed.
 const UNTESTED: u8 = 0;
@@ -255,9 +171,7 @@ impl Engine {
             .into_iter()
             .rev()
             .find_map(|k| Engine::new(k).ok())
-            .unwrap_or(Engine {
-                backend: Backend::Scalar,
-            });
+            .unwrap_or(Engine::scalar());
         BEST.store(engine.kernel().index() as u8 + 1, Ordering::Relaxed);
         engine
     }
@@ -271,9 +185,7 @@ impl Engine {
     /// The portable reference engine, available everywhere.
     #[must_use]
     pub const fn scalar() -> Engine {
-        Engine {
-            backend: Backend::Scalar,
-        }
+        Engine { backend: SCALAR }
     }
 
     /// Which kernel this engine runs.
@@ -298,7 +210,7 @@ impl Engine {
         search::drive(
             job,
             range,
-            |j, s, c| backend.scan(j, s, c),
+            |data, start, count| backend.scan(data, start, count),
             search::fill(out),
         )
     }
@@ -315,7 +227,7 @@ impl Engine {
         search::drive(
             job,
             range,
-            |j, s, c| backend.scan(j, s, c),
+            |data, start, count| backend.scan(data, start, count),
             search::until_break(visitor),
         )
     }
@@ -350,7 +262,7 @@ impl Engine {
         let genesis_ok =
             outcome.found == 1 && found[0].nonce == GENESIS_NONCE && found[0].hash == genesis_hash;
 
-        let easy = SearchJob::new(&header, crate::Target::MAX);
+        let easy = SearchJob::new(&header, Target::MAX);
         let mut all = [Solution::default(); 13];
         let outcome = self.search(&easy, NonceRange::from_start(u32::MAX - 12), &mut all);
         let easy_ok = outcome.found == 13
@@ -359,7 +271,7 @@ impl Engine {
                 .zip(u32::MAX - 12..=u32::MAX)
                 .all(|(s, n)| s.nonce == n && s.hash == easy.hash(n));
 
-        // Batch hashing against the scalar reference, odd count.
+        // Batch hashing against the portable SHA-256d, odd count.
         let header_bytes = header.to_bytes();
         let mut inputs = [[0u8; 64]; 11];
         for (i, input) in inputs.iter_mut().enumerate() {
@@ -370,7 +282,7 @@ impl Engine {
         let batch_ok = inputs
             .iter()
             .zip(&outputs)
-            .all(|(i, o)| *o == crate::sha256d(i));
+            .all(|(i, o)| *o == sha256d_64(i));
 
         genesis_ok && easy_ok && batch_ok
     }

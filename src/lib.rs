@@ -2,9 +2,12 @@
 //! nonce search with kernels chosen at run time from what the CPU offers.
 //!
 //! - Hashing: [`sha256`], [`sha256d`], the streaming [`Sha256`] and
-//!   [`Midstate`].
-//! - Bitcoin types: [`BlockHeader`], [`BlockHash`] (with its byte-reversed
-//!   display order), [`CompactTarget`] (nBits) and [`Target`].
+//!   [`Midstate`] (a `const fn` away from a 64-byte prefix).
+//! - One family of hash types instead of bare arrays: [`Sha256Hash`]
+//!   (displayed in byte order), and the byte-reversed SHA-256d types
+//!   [`Sha256dHash`], [`BlockHash`], [`Txid`] and [`TxMerkleNode`].
+//! - Bitcoin types: [`BlockHeader`], [`CompactTarget`] (nBits) and
+//!   [`Target`].
 //! - Mining: a [`SearchJob`] holds everything about a header that does not
 //!   change with the nonce; an [`Engine`] runs one [`Kernel`] over a
 //!   [`NonceRange`] and reports every [`Solution`].
@@ -13,9 +16,22 @@
 //! - Merkle trees: roots (with Bitcoin Core's CVE-2012-2459 mutation flag)
 //!   and branches in [`merkle`], hashed a level at a time by the engine.
 //!
-//! The crate is `no_std` and never allocates; the `std` feature (on by
-//! default) adds `std::error::Error` for [`Error`], the threaded search in
-//! `parallel`, and Merkle functions that copy their input into a `Vec`.
+//! All of them have the standard traits a Rust or Bitcoin user expects:
+//! `FromStr`, `Display`, `LowerHex` and `UpperHex` (in Bitcoin's display
+//! order), `From`/`TryFrom`/`AsRef`/`Borrow` with byte arrays, `Default`,
+//! `Hash`, and `Ord` where an order means something.
+//!
+//! The crate is `no_std` and never allocates. Features:
+//!
+//! - `std` (default): the threaded search in `parallel` and
+//!   `std::io::Write` for [`Sha256`]; implies `alloc`.
+//! - `alloc`: Merkle functions that copy their input into a `Vec`.
+//! - `digest`: the RustCrypto `digest` 0.11 traits for [`Sha256`].
+//! - `serde`: hex strings for human-readable formats, bytes otherwise.
+//! - `bitcoin`: `From` both ways with the `bitcoin` crate's header, hash
+//!   and target types.
+//!
+//! [`Error`] implements `core::error::Error` with or without `std`.
 //!
 //! ```
 //! use sha256d::{BlockHeader, Engine, NonceRange, SearchJob, Solution};
@@ -34,36 +50,44 @@
 //! ```
 
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", test))]
 extern crate std;
 
+// Layers, top to bottom (docs/architecture.md): the public API; `engine`
+// (kernel choice and dispatch); `search` (the driver); `arch` (kernels and
+// their lane arithmetic); `sha256` (the core, importing nothing).
 mod arch;
-mod const_compress;
 mod engine;
 mod error;
 mod hash;
 mod hasher;
+mod hashing;
 mod header;
 pub mod hex;
 mod interop;
+mod kernel;
 pub mod merkle;
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod parallel;
 mod search;
 mod sha256;
 mod target;
 
-pub use engine::{Engine, Kernel};
+pub use engine::Engine;
 pub use error::Error;
 pub use hash::{BlockHash, Sha256Hash, Sha256dHash, TxMerkleNode, Txid};
+pub use hashing::{sha256, sha256d, Midstate, Sha256};
 pub use header::{BlockHeader, HEADER_LEN};
+pub use kernel::Kernel;
 pub use search::{NonceRange, SearchEnd, SearchJob, SearchOutcome, Solution};
-pub use sha256::{sha256, sha256d, Midstate, Sha256};
 pub use target::{CompactTarget, Target};
 
 /// Compiles and runs the README's examples as doctests.

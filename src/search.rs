@@ -1,10 +1,11 @@
-//! The nonce-search contract shared by every kernel: jobs, ranges,
-//! solutions and outcomes, and the driver that turns a kernel's candidates
-//! into verified solutions.
+//! The nonce search above the kernels: jobs, ranges, solutions and
+//! outcomes, and the driver that turns a kernel's candidates into verified
+//! solutions.
 
 use core::ops::ControlFlow;
 
-use crate::arch::scalar;
+use crate::arch::{Candidates, JobData};
+use crate::sha256::{compress_words, hash_digest, store_state, HEADER_BLOCK};
 use crate::{BlockHash, BlockHeader};
 use crate::{Error, Midstate, Target};
 
@@ -29,30 +30,9 @@ use crate::{Error, Midstate, Target};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SearchJob {
-    pub(crate) midstate: [u32; 8],
-    /// Words 0..3 of the second block: Merkle-root tail, time, bits.
-    pub(crate) tail: [u32; 3],
+    /// What the kernels read: the nonce-independent work, done here once.
+    pub(crate) data: JobData,
     pub(crate) target: Target,
-    /// `target.top_u32()`: the early-rejection bound.
-    pub(crate) target_top: u32,
-    pub(crate) pre: Precomputed,
-}
-
-/// Nonce-independent work on the header's second block. The nonce is
-/// message word 3, so rounds 0..=2 and parts of round 3 are fixed, and so
-/// are schedule words 16 and 17.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Precomputed {
-    /// State after rounds 0..=2, in order `a..h`.
-    pub(crate) state3: [u32; 8],
-    /// Round 3's new `a` without the message word: `a4 = round3_a + w3`.
-    pub(crate) round3_a: u32,
-    /// Round 3's new `e` without the message word: `e4 = round3_e + w3`.
-    pub(crate) round3_e: u32,
-    /// Schedule word 16.
-    pub(crate) w16: u32,
-    /// Schedule word 17.
-    pub(crate) w17: u32,
 }
 
 impl SearchJob {
@@ -84,25 +64,9 @@ impl SearchJob {
 
     fn from_parts(midstate: [u32; 8], tail: &[u8; 16], target: Target) -> Self {
         let word = |i: usize| u32::from_be_bytes([tail[i], tail[i + 1], tail[i + 2], tail[i + 3]]);
-        let tail = [word(0), word(4), word(8)];
-        let (state3, round3_a, round3_e) = scalar::precompute_rounds(&midstate, &tail);
-        // Words 4..16 of the padded 80-byte message: 0x80, zeros, length 640.
-        let w16 = scalar::small_sigma0(tail[1]).wrapping_add(tail[0]);
-        let w17 = scalar::small_sigma1(640)
-            .wrapping_add(scalar::small_sigma0(tail[2]))
-            .wrapping_add(tail[1]);
         SearchJob {
-            midstate,
-            tail,
+            data: JobData::new(midstate, [word(0), word(4), word(8)], target.top_u32()),
             target,
-            target_top: target.top_u32(),
-            pre: Precomputed {
-                state3,
-                round3_a,
-                round3_e,
-                w16,
-                w17,
-            },
         }
     }
 
@@ -117,20 +81,12 @@ impl SearchJob {
     /// checked with it.
     #[must_use]
     pub fn hash(&self, nonce: u32) -> BlockHash {
-        let mut block = [0u32; 16];
-        block[..3].copy_from_slice(&self.tail);
+        let mut block = HEADER_BLOCK;
+        block[..3].copy_from_slice(&self.data.tail);
         block[3] = nonce.swap_bytes();
-        block[4] = 0x8000_0000;
-        block[15] = 640;
-        let mut first = self.midstate;
-        scalar::compress_words(&mut first, &block);
-        let mut second = [0u8; 64];
-        second[..32].copy_from_slice(&scalar::store_state(&first));
-        second[32] = 0x80;
-        second[62] = 0x01; // 256 bits
-        let mut state = crate::sha256::IV;
-        scalar::compress(&mut state, &second);
-        BlockHash::from_byte_array(scalar::store_state(&state))
+        let mut first = self.data.midstate;
+        compress_words(&mut first, &block);
+        BlockHash::from_byte_array(store_state(&hash_digest(&first)))
     }
 }
 
@@ -299,71 +255,6 @@ pub struct SearchOutcome {
     pub remaining: NonceRange,
 }
 
-/// A batch of candidates from a kernel: nonces whose hash has a top 32-bit
-/// word at most the target's, so that they *may* meet the target.
-///
-/// Kernels reject on the top word only; the driver confirms each candidate
-/// with the full 256-bit comparison.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Candidates {
-    /// The nonce of bit 0 of `mask`.
-    pub(crate) first_nonce: u32,
-    /// Bit `i` set: nonce `first_nonce + i` is a candidate. Never set for a
-    /// nonce outside the scanned range; never zero.
-    pub(crate) mask: u32,
-    /// How many nonces from the scan's start were decided: every candidate
-    /// among them is in `mask`, and the scan resumes after them.
-    pub(crate) scanned: u64,
-}
-
-/// The scanning loop every multi-nonce kernel shares:
-/// `scan_in_steps!(start, count, lanes, |first| step)` evaluates `step`
-/// for `first = start, start + lanes, ...`; `step` gives the candidate bits
-/// of nonces `first..first + lanes` (bit `i` for `first + i`, wrapping past
-/// `u32::MAX`). The loop masks the lanes past the range and ends with the
-/// first step that has a candidate, as the kernel contract's `scan` does.
-///
-/// A macro rather than a function taking a closure: a closure is compiled
-/// without the `#[target_feature]`s of the kernel it is written in when it
-/// comes from generic code, and then nothing in it is inlined.
-macro_rules! scan_in_steps {
-    ($start:expr, $count:expr, $lanes:expr, |$first:ident| $step:expr) => {{
-        let (start, count, lanes): (u32, u64, u32) = ($start, $count, $lanes);
-        let mut offset = 0u64;
-        loop {
-            if offset >= count {
-                break None;
-            }
-            // `start + count <= 2^32`, so the offset fits in a nonce.
-            let $first = start.wrapping_add(offset as u32);
-            let in_range = (count - offset).min(u64::from(lanes));
-            let mut mask: u32 = $step;
-            if in_range < u64::from(lanes) {
-                mask &= (1u32 << in_range) - 1;
-            }
-            if mask != 0 {
-                break Some($crate::search::Candidates {
-                    first_nonce: $first,
-                    mask,
-                    scanned: offset + in_range,
-                });
-            }
-            offset += in_range;
-        }
-    }};
-}
-pub(crate) use scan_in_steps;
-
-/// Candidate bits of a step's last state words: lane `i` may meet the
-/// target when its hash's top 32 bits, `last_words[i].swap_bytes()`, are at
-/// most the target's.
-#[inline(always)]
-pub(crate) fn candidate_bits(last_words: &[u32], target_top: u32) -> u32 {
-    last_words.iter().enumerate().fold(0, |mask, (lane, &h7)| {
-        mask | (u32::from(h7.swap_bytes() <= target_top) << lane)
-    })
-}
-
 /// What the driver's visitor wants after a solution.
 pub(crate) enum Visit {
     /// Keep going.
@@ -377,14 +268,15 @@ pub(crate) enum Visit {
 /// Runs a kernel's `scan` over `range`, verifying candidates and reporting
 /// solutions in ascending order.
 ///
-/// `scan(job, start, count)` must behave as documented on [`Candidates`]:
-/// examine nonces from `start` (at most `count`, with `count >= 1`) and
-/// return `None` only if none of them is a candidate.
+/// `scan(data, start, count)` is a kernel's scan, keeping the contract of
+/// [`KernelImpl::scan`](crate::arch::KernelImpl::scan): examine nonces from
+/// `start` (at most `count`, with `count >= 1`) and return `None` only if
+/// none of them is a candidate.
 #[inline]
 pub(crate) fn drive(
     job: &SearchJob,
     range: NonceRange,
-    mut scan: impl FnMut(&SearchJob, u32, u64) -> Option<Candidates>,
+    mut scan: impl FnMut(&JobData, u32, u64) -> Option<Candidates>,
     mut visit: impl FnMut(Solution) -> Visit,
 ) -> SearchOutcome {
     let mut offset = 0u64;
@@ -397,7 +289,7 @@ pub(crate) fn drive(
     };
     while offset < range.count {
         let start = range.skip(offset).start;
-        let Some(batch) = scan(job, start, range.count - offset) else {
+        let Some(batch) = scan(&job.data, start, range.count - offset) else {
             break;
         };
         let mut mask = batch.mask;

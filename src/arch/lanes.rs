@@ -22,9 +22,10 @@
 
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
-use crate::arch::scalar;
-use crate::search::{self, Candidates, SearchJob};
-use crate::sha256::{IV, K};
+use crate::arch::{groups, scan_in_steps, Candidates, JobData};
+use crate::sha256::compress::load_block;
+use crate::sha256::consts::PADDING_64_KW;
+use crate::sha256::{self, DIGEST_BLOCK, HEADER_BLOCK, IV, K};
 
 /// A vector of 32-bit lanes, each an independent SHA-256 computation.
 ///
@@ -63,6 +64,26 @@ pub(crate) trait Lanes:
     fn swap_bytes(self) -> Self;
     /// Bit `i` set when lane `i` is at most lane `i` of `bound`, unsigned.
     fn le_mask(self, bound: Self) -> u32;
+
+    /// SHA-256's choice, `e ? f : g` bit by bit. A kernel with a
+    /// three-input logic instruction (AVX-512's VPTERNLOGD) overrides the
+    /// three functions below with one instruction each.
+    #[inline(always)]
+    fn ch(e: Self, f: Self, g: Self) -> Self {
+        g ^ (e & (f ^ g))
+    }
+    /// SHA-256's majority of three. Written so that `a ^ b` here is the
+    /// next round's `b ^ c`: once rounds are unrolled the compiler computes
+    /// it once, and `maj` costs three operations.
+    #[inline(always)]
+    fn maj(a: Self, b: Self, c: Self) -> Self {
+        b ^ ((a ^ b) & (b ^ c))
+    }
+    /// `a ^ b ^ c`: the sigmas' combination of rotations.
+    #[inline(always)]
+    fn xor3(a: Self, b: Self, c: Self) -> Self {
+        a ^ b ^ c
+    }
 }
 
 /// Repeats `$body` with `$i` bound to each listed index in turn.
@@ -77,34 +98,22 @@ macro_rules! unroll {
 
 #[inline(always)]
 fn big_sigma0<V: Lanes>(x: V) -> V {
-    x.rotr::<2, 30>() ^ x.rotr::<13, 19>() ^ x.rotr::<22, 10>()
+    V::xor3(x.rotr::<2, 30>(), x.rotr::<13, 19>(), x.rotr::<22, 10>())
 }
 
 #[inline(always)]
 fn big_sigma1<V: Lanes>(x: V) -> V {
-    x.rotr::<6, 26>() ^ x.rotr::<11, 21>() ^ x.rotr::<25, 7>()
+    V::xor3(x.rotr::<6, 26>(), x.rotr::<11, 21>(), x.rotr::<25, 7>())
 }
 
 #[inline(always)]
 fn small_sigma0<V: Lanes>(x: V) -> V {
-    x.rotr::<7, 25>() ^ x.rotr::<18, 14>() ^ x.shr::<3>()
+    V::xor3(x.rotr::<7, 25>(), x.rotr::<18, 14>(), x.shr::<3>())
 }
 
 #[inline(always)]
 fn small_sigma1<V: Lanes>(x: V) -> V {
-    x.rotr::<17, 15>() ^ x.rotr::<19, 13>() ^ x.shr::<10>()
-}
-
-#[inline(always)]
-fn ch<V: Lanes>(e: V, f: V, g: V) -> V {
-    g ^ (e & (f ^ g))
-}
-
-/// Written so that `a ^ b` here is the next round's `b ^ c`: once rounds are
-/// unrolled the compiler computes it once, and `maj` costs three operations.
-#[inline(always)]
-fn maj<V: Lanes>(a: V, b: V, c: V) -> V {
-    b ^ ((a ^ b) & (b ^ c))
+    V::xor3(x.rotr::<17, 15>(), x.rotr::<19, 13>(), x.shr::<10>())
 }
 
 /// The eight working variables.
@@ -147,8 +156,8 @@ impl<V: Lanes> State<V> {
     #[inline(always)]
     fn round(&mut self, kw: V) {
         let s = *self;
-        let t1 = s.h + kw + ch(s.e, s.f, s.g) + big_sigma1(s.e);
-        let t2 = big_sigma0(s.a) + maj(s.a, s.b, s.c);
+        let t1 = s.h + kw + V::ch(s.e, s.f, s.g) + big_sigma1(s.e);
+        let t2 = big_sigma0(s.a) + V::maj(s.a, s.b, s.c);
         *self = State {
             a: t1 + t2,
             b: s.a,
@@ -184,15 +193,7 @@ fn expand<V: Lanes>(w: &mut Window<V>, i: usize) {
 
 /// `K` in blocks of sixteen: block `b` holds the constants of rounds
 /// `16 * b .. 16 * b + 16`.
-const K_BLOCKS: [[u32; 16]; 4] = {
-    let mut blocks = [[0u32; 16]; 4];
-    let mut i = 0;
-    while i < 64 {
-        blocks[i / 16][i % 16] = K[i];
-        i += 1;
-    }
-    blocks
-};
+const K_BLOCKS: [[u32; 16]; 4] = groups(&K);
 
 /// Rounds `16 * b .. 16 * b + 16` for each block `b` of `k_blocks`
 /// (`b >= 1`), expanding the schedule as they go.
@@ -236,18 +237,11 @@ fn compress<V: Lanes>(state: [V; 8], block: [V; 16]) -> [V; 8] {
     add_states(state, s.words())
 }
 
-/// Message words 8..=15 of the second hash: the padding of a 32-byte
-/// message.
-const DIGEST_PADDING: [u32; 8] = [0x8000_0000, 0, 0, 0, 0, 0, 0, 256];
-
 /// The message block of the second hash: `digest` and its padding.
 #[inline(always)]
 fn digest_block<V: Lanes>(digest: [V; 8]) -> Window<V> {
-    let mut w = [V::splat(0); 16];
+    let mut w = DIGEST_BLOCK.map(V::splat);
     w[..8].copy_from_slice(&digest);
-    for (w, padding) in w[8..].iter_mut().zip(DIGEST_PADDING) {
-        *w = V::splat(padding);
-    }
     w
 }
 
@@ -293,26 +287,23 @@ fn hash_digest<V: Lanes, const UP_TO_ROUND_60: bool>(digest: [V; 8]) -> [V; 8] {
 /// of the caller's loop. The second hash stops after round 60: rounds 61..=63
 /// only move that round's `e` into `h`.
 #[inline(always)]
-fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
-    let pre = &job.pre;
+fn last_state_word<V: Lanes>(job: &JobData, nonces: V) -> V {
     let w3 = nonces.swap_bytes();
 
     // Second block of the header: tail, nonce, 0x80, zeros, length 640.
-    let mut w = [V::splat(0); 16];
+    let mut w = HEADER_BLOCK.map(V::splat);
     for (w, &tail) in w.iter_mut().zip(&job.tail) {
         *w = V::splat(tail);
     }
     w[3] = w3;
-    w[4] = V::splat(0x8000_0000);
-    w[15] = V::splat(640);
 
-    let [a, b, c, _, e, f, g, _] = pre.state3.map(V::splat);
+    let [a, b, c, _, e, f, g, _] = job.state3.map(V::splat);
     let mut s = State {
-        a: V::splat(pre.round3_a) + w3,
+        a: V::splat(job.round3_a) + w3,
         b: a,
         c: b,
         d: c,
-        e: V::splat(pre.round3_e) + w3,
+        e: V::splat(job.round3_e) + w3,
         f: e,
         g: f,
         h: g,
@@ -345,9 +336,9 @@ fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
         return V::splat(IV[7]) + s.h;
     }
 
-    w[0] = V::splat(pre.w16);
+    w[0] = V::splat(job.w16);
     s.round_with(&w, 16);
-    w[1] = V::splat(pre.w17);
+    w[1] = V::splat(job.w17);
     s.round_with(&w, 17);
     unroll!(i in [18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] {
         expand(&mut w, i);
@@ -370,14 +361,14 @@ fn last_state_word<V: Lanes>(job: &SearchJob, nonces: V) -> V {
 
 /// The kernel contract's `scan`, `V::COUNT` nonces per step.
 #[inline(always)]
-pub(crate) fn scan<V: Lanes>(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+pub(crate) fn scan<V: Lanes>(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
     let mut lane_offsets = V::Array::default();
     for (offset, lane) in (0u32..).zip(lane_offsets.as_mut()) {
         *lane = offset;
     }
     let lane_offsets = V::from_array(lane_offsets);
     let bound = V::splat(job.target_top);
-    search::scan_in_steps!(start, count, V::COUNT as u32, |first_nonce| {
+    scan_in_steps!(start, count, V::COUNT as u32, |first_nonce| {
         let h7 = last_state_word(job, V::splat(first_nonce) + lane_offsets);
         h7.swap_bytes().le_mask(bound)
     })
@@ -386,26 +377,7 @@ pub(crate) fn scan<V: Lanes>(job: &SearchJob, start: u32, count: u64) -> Option<
 /// `K[i] + W[i]` for the padding block of a 64-byte message (0x80, zeros,
 /// length 512): its whole schedule is a constant. In blocks of sixteen
 /// rounds, like [`K_BLOCKS`].
-const PADDING_64_KW: [[u32; 16]; 4] = {
-    let mut w = [0u32; 64];
-    w[0] = 0x8000_0000;
-    w[15] = 512;
-    let mut i = 16;
-    while i < 64 {
-        w[i] = scalar::small_sigma1(w[i - 2])
-            .wrapping_add(w[i - 7])
-            .wrapping_add(scalar::small_sigma0(w[i - 15]))
-            .wrapping_add(w[i - 16]);
-        i += 1;
-    }
-    let mut kw = [[0u32; 16]; 4];
-    let mut i = 0;
-    while i < 64 {
-        kw[i / 16][i % 16] = K[i].wrapping_add(w[i]);
-        i += 1;
-    }
-    kw
-};
+const PADDING_64_KW_BLOCKS: [[u32; 16]; 4] = groups(&PADDING_64_KW);
 
 /// SHA-256d of `V::COUNT` 64-byte messages given as big-endian words.
 #[inline(always)]
@@ -416,7 +388,7 @@ fn sha256d_64_lanes<V: Lanes>(block: [V; 16]) -> [V; 8] {
     // No schedule to expand and no constant to fold: every round is alike,
     // so they all run as a loop.
     let mut s = State::from_words(state);
-    for kw in &PADDING_64_KW {
+    for kw in &PADDING_64_KW_BLOCKS {
         unroll!(j in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
             s.round(V::splat(kw[j]));
         });
@@ -426,7 +398,7 @@ fn sha256d_64_lanes<V: Lanes>(block: [V; 16]) -> [V; 8] {
 }
 
 /// The kernel contract's `sha256d_64_batch`: `V::COUNT` inputs per step,
-/// the remainder with the scalar kernel.
+/// the remainder with the portable SHA-256d.
 #[inline(always)]
 pub(crate) fn sha256d_64_batch<V: Lanes>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
     let mut input_groups = inputs.chunks_exact(V::COUNT);
@@ -435,7 +407,7 @@ pub(crate) fn sha256d_64_batch<V: Lanes>(inputs: &[[u8; 64]], outputs: &mut [[u8
         // Transpose: vector `j` holds word `j` of every input.
         let mut columns = [V::Array::default(); 16];
         for (lane, input) in group.iter().enumerate() {
-            for (column, word) in columns.iter_mut().zip(scalar::load_block(input)) {
+            for (column, word) in columns.iter_mut().zip(load_block(input)) {
                 if let Some(slot) = column.as_mut().get_mut(lane) {
                     *slot = word;
                 }
@@ -455,6 +427,6 @@ pub(crate) fn sha256d_64_batch<V: Lanes>(inputs: &[[u8; 64]], outputs: &mut [[u8
         .iter()
         .zip(output_groups.into_remainder())
     {
-        *output = scalar::sha256d_64(input);
+        *output = sha256::sha256d_64(input);
     }
 }

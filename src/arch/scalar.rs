@@ -1,178 +1,33 @@
-//! Portable scalar kernel: the reference every other kernel must equal.
+//! Portable scalar kernel: one nonce at a time, in plain Rust, on every
+//! target. It is the reference every other kernel must equal.
 //!
-//! Rounds are written once, as small `#[inline(always)]` functions called
-//! with literal round numbers, so that the compiler unrolls them completely
-//! and keeps the eight working variables in registers (the state array is
-//! indexed by constants only, and rotating the roles of `a..h` is done by
-//! index arithmetic instead of moving values).
+//! The rounds are the SHA-256 core's ([`rounds!`]), run from the job's
+//! precomputed round 4 and stopped after round 60 of the second hash.
 
-use crate::search::{Candidates, SearchJob};
-use crate::sha256::{IV, K};
+use super::{candidate_bits, scan_in_steps, Candidates, JobData, KernelImpl};
+use crate::sha256::compress::{kw_rounds, round, rounds, slot};
+use crate::sha256::{sha256d_64, DIGEST_BLOCK, DIGEST_KW, HEADER_BLOCK, HEADER_KW, IV};
 
-#[inline(always)]
-pub(crate) const fn big_sigma0(x: u32) -> u32 {
-    // rotr 2 ^ rotr 13 ^ rotr 22, nested so that without BMI2's
-    // three-operand rotate it needs one register copy instead of three.
-    (((x.rotate_right(9) ^ x).rotate_right(11)) ^ x).rotate_right(2)
-}
+/// The scalar kernel's token: always available.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Scalar;
 
-#[inline(always)]
-pub(crate) const fn big_sigma1(x: u32) -> u32 {
-    // rotr 6 ^ rotr 11 ^ rotr 25, nested as in `big_sigma0`.
-    (((x.rotate_right(14) ^ x).rotate_right(5)) ^ x).rotate_right(6)
-}
-
-#[inline(always)]
-pub(crate) const fn small_sigma0(x: u32) -> u32 {
-    x.rotate_right(7) ^ x.rotate_right(18) ^ (x >> 3)
-}
-
-#[inline(always)]
-pub(crate) const fn small_sigma1(x: u32) -> u32 {
-    x.rotate_right(17) ^ x.rotate_right(19) ^ (x >> 10)
-}
-
-#[inline(always)]
-pub(crate) const fn ch(e: u32, f: u32, g: u32) -> u32 {
-    g ^ (e & (f ^ g))
-}
-
-#[inline(always)]
-pub(crate) const fn maj(a: u32, b: u32, c: u32) -> u32 {
-    (a & b) | (c & (a | b))
-}
-
-/// Index in the state array of role `role` (0 = a ... 7 = h) at the start of
-/// round `round`. Each round moves every role one slot up instead of moving
-/// eight values.
-#[inline(always)]
-const fn slot(role: usize, round: usize) -> usize {
-    (role + 8 - round % 8) % 8
-}
-
-/// One SHA-256 round; `kw` is `K[round] + W[round]`.
-///
-/// `b_xor_c` carries `b ^ c` between rounds: this round's `a ^ b` is the
-/// next round's `b ^ c`, so `maj` costs two operations instead of four.
-#[inline(always)]
-fn round(s: &mut [u32; 8], round: usize, kw: u32, b_xor_c: &mut u32) {
-    // `c` enters only through `b_xor_c`.
-    let [a, b, d] = [slot(0, round), slot(1, round), slot(3, round)];
-    let [e, f, g, h] = [
-        slot(4, round),
-        slot(5, round),
-        slot(6, round),
-        slot(7, round),
-    ];
-    let t1 = s[h]
-        .wrapping_add(big_sigma1(s[e]))
-        .wrapping_add(ch(s[e], s[f], s[g]))
-        .wrapping_add(kw);
-    let a_xor_b = s[a] ^ s[b];
-    let majority = s[b] ^ (a_xor_b & *b_xor_c);
-    *b_xor_c = a_xor_b;
-    let t2 = big_sigma0(s[a]).wrapping_add(majority);
-    s[d] = s[d].wrapping_add(t1);
-    // The slot of `h` becomes the new `a`.
-    s[h] = t1.wrapping_add(t2);
-}
-
-/// Message schedule word `i >= 16`.
-#[inline(always)]
-fn expand(w: &mut [u32; 64], i: usize) {
-    w[i] = small_sigma1(w[i - 2])
-        .wrapping_add(w[i - 7])
-        .wrapping_add(small_sigma0(w[i - 15]))
-        .wrapping_add(w[i - 16]);
-}
-
-/// One round with its schedule word; `i` is always a literal, so the
-/// `i >= 16` test and every index fold away.
-#[inline(always)]
-fn step(s: &mut [u32; 8], w: &mut [u32; 64], i: usize, b_xor_c: &mut u32) {
-    if i >= 16 {
-        expand(w, i);
+impl KernelImpl for Scalar {
+    fn detect() -> Option<Self> {
+        Some(Scalar)
     }
-    round(s, i, K[i].wrapping_add(w[i]), b_xor_c);
-}
 
-/// Runs the listed rounds, written out one by one: a loop over them is not
-/// reliably unrolled by the compiler, and the unrolled form lets constant
-/// padding words fold into the round constants.
-macro_rules! rounds {
-    ($s:expr, $w:expr; $first:literal $($i:literal)*) => {{
-        let s: &mut [u32; 8] = $s;
-        let mut b_xor_c = s[slot(1, $first)] ^ s[slot(2, $first)];
-        step(s, $w, $first, &mut b_xor_c);
-        $( step(s, $w, $i, &mut b_xor_c); )*
-    }};
-}
-
-/// All 64 rounds.
-macro_rules! all_rounds {
-    ($s:expr, $w:expr) => {
-        rounds!($s, $w; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
-        rounds!($s, $w; 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
-        rounds!($s, $w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
-        rounds!($s, $w; 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63);
-    };
-}
-
-/// Loads a 64-byte block as sixteen big-endian words.
-#[inline(always)]
-pub(crate) fn load_block(block: &[u8; 64]) -> [u32; 16] {
-    let mut w = [0u32; 16];
-    for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
-        *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
+        scan_in_steps!(start, count, 1, |nonce| {
+            candidate_bits(&[last_state_word(job, nonce)], job.target_top)
+        })
     }
-    w
-}
 
-/// Stores eight state words as 32 big-endian bytes (the digest).
-#[inline(always)]
-pub(crate) fn store_state(state: &[u32; 8]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    for (bytes, word) in out.chunks_exact_mut(4).zip(state) {
-        bytes.copy_from_slice(&word.to_be_bytes());
+    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+        for (input, output) in inputs.iter().zip(outputs.iter_mut()) {
+            *output = sha256d_64(input);
+        }
     }
-    out
-}
-
-/// The SHA-256 compression function on a block given as words.
-#[inline(always)]
-pub(crate) fn compress_words(state: &mut [u32; 8], block: &[u32; 16]) {
-    let mut w = [0u32; 64];
-    w[..16].copy_from_slice(block);
-    let mut s = *state;
-    all_rounds!(&mut s, &mut w);
-    for (h, v) in state.iter_mut().zip(s) {
-        *h = h.wrapping_add(v);
-    }
-}
-
-/// The SHA-256 compression function: the reference for every kernel.
-#[inline(never)]
-pub(crate) fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
-    compress_words(state, &load_block(block));
-}
-
-/// Message words 8..16 of the second hash of SHA-256d: the padding of a
-/// 32-byte message. Constant, so the compiler folds them into `K`.
-const SECOND_HASH_PADDING: [u32; 8] = [0x8000_0000, 0, 0, 0, 0, 0, 0, 256];
-
-/// SHA-256 of a 32-byte digest given as words (the second half of SHA-256d).
-#[inline(always)]
-fn hash_digest(digest: &[u32; 8]) -> [u32; 8] {
-    let mut w = [0u32; 64];
-    w[..8].copy_from_slice(digest);
-    w[8..16].copy_from_slice(&SECOND_HASH_PADDING);
-    let mut s = IV;
-    all_rounds!(&mut s, &mut w);
-    let mut out = IV;
-    for (h, v) in out.iter_mut().zip(s) {
-        *h = h.wrapping_add(v);
-    }
-    out
 }
 
 /// The last state word of the final hash of a header with this nonce.
@@ -184,34 +39,34 @@ fn hash_digest(digest: &[u32; 8]) -> [u32; 8] {
 /// Not inlined: inlined into a loop over nonces, the compiler vectorizes
 /// that loop with SSE2 and spills most of it to the stack.
 #[inline(never)]
-pub(crate) fn last_state_word(job: &SearchJob, nonce: u32) -> u32 {
-    let pre = &job.pre;
+pub(crate) fn last_state_word(job: &JobData, nonce: u32) -> u32 {
     let w3 = nonce.swap_bytes();
 
     let mut w = [0u32; 64];
+    w[..16].copy_from_slice(&HEADER_BLOCK);
     w[..3].copy_from_slice(&job.tail);
     w[3] = w3;
-    w[4] = 0x8000_0000;
-    w[15] = 640;
 
     // State at the start of round 4, placed in the slots round 4 expects.
-    let [a, b, c, _, e, f, g, _] = pre.state3;
+    let [a, b, c, _, e, f, g, _] = job.state3;
     let mut s = [0u32; 8];
-    s[slot(0, 4)] = pre.round3_a.wrapping_add(w3);
+    s[slot(0, 4)] = job.round3_a.wrapping_add(w3);
     s[slot(1, 4)] = a;
     s[slot(2, 4)] = b;
     s[slot(3, 4)] = c;
-    s[slot(4, 4)] = pre.round3_e.wrapping_add(w3);
+    s[slot(4, 4)] = job.round3_e.wrapping_add(w3);
     s[slot(5, 4)] = e;
     s[slot(6, 4)] = f;
     s[slot(7, 4)] = g;
-    rounds!(&mut s, &mut w; 4 5 6 7 8 9 10 11 12 13 14 15);
+    // Words 4..=15 are the padding: `K + W` from the core's table.
+    kw_rounds!(&mut s, &HEADER_KW; 4 5 6 7 8 9 10 11 12 13 14 15);
     // w16 and w17 are precomputed: skip their expansion.
-    w[16] = pre.w16;
-    w[17] = pre.w17;
+    w[16] = job.w16;
+    w[17] = job.w17;
     let mut b_xor_c = s[slot(1, 16)] ^ s[slot(2, 16)];
-    round(&mut s, 16, K[16].wrapping_add(w[16]), &mut b_xor_c);
-    round(&mut s, 17, K[17].wrapping_add(w[17]), &mut b_xor_c);
+    let [kw16, kw17] = job.kw_16_17;
+    round(&mut s, 16, kw16, &mut b_xor_c);
+    round(&mut s, 17, kw17, &mut b_xor_c);
     rounds!(&mut s, &mut w; 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
     rounds!(&mut s, &mut w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
     rounds!(&mut s, &mut w; 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63);
@@ -221,74 +76,13 @@ pub(crate) fn last_state_word(job: &SearchJob, nonce: u32) -> u32 {
     }
 
     let mut w = [0u32; 64];
+    w[..16].copy_from_slice(&DIGEST_BLOCK);
     w[..8].copy_from_slice(&digest);
-    w[8..16].copy_from_slice(&SECOND_HASH_PADDING);
     let mut s = IV;
-    rounds!(&mut s, &mut w; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+    rounds!(&mut s, &mut w; 0 1 2 3 4 5 6 7);
+    kw_rounds!(&mut s, &DIGEST_KW; 8 9 10 11 12 13 14 15);
     rounds!(&mut s, &mut w; 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
     rounds!(&mut s, &mut w; 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47);
     rounds!(&mut s, &mut w; 48 49 50 51 52 53 54 55 56 57 58 59 60);
     IV[7].wrapping_add(s[slot(4, 61)])
-}
-
-/// Scans `count` nonces from `start` (wrapping is the caller's concern: the
-/// driver never asks past `u32::MAX`) and stops at the first candidate.
-pub(crate) fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
-    let mut nonce = start;
-    for offset in 0..count {
-        if last_state_word(job, nonce).swap_bytes() <= job.target_top {
-            return Some(Candidates {
-                first_nonce: nonce,
-                mask: 1,
-                scanned: offset + 1,
-            });
-        }
-        nonce = nonce.wrapping_add(1);
-    }
-    None
-}
-
-/// SHA-256d of one 64-byte message (a Merkle node pair).
-#[inline(always)]
-pub(crate) fn sha256d_64(input: &[u8; 64]) -> [u8; 32] {
-    let mut state = IV;
-    compress_words(&mut state, &load_block(input));
-    // The padding block of a 64-byte message is a constant.
-    let mut padding = [0u32; 16];
-    padding[0] = 0x8000_0000;
-    padding[15] = 512;
-    compress_words(&mut state, &padding);
-    store_state(&hash_digest(&state))
-}
-
-/// SHA-256d of each 64-byte input, one at a time.
-pub(crate) fn sha256d_64_batch(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-    for (input, output) in inputs.iter().zip(outputs.iter_mut()) {
-        *output = sha256d_64(input);
-    }
-}
-
-/// The state after rounds 0..=2 of a block whose first three words are
-/// `tail`, and the parts of round 3 that do not depend on its word 3.
-pub(crate) fn precompute_rounds(midstate: &[u32; 8], tail: &[u32; 3]) -> ([u32; 8], u32, u32) {
-    let mut s = *midstate;
-    for (i, &word) in tail.iter().enumerate() {
-        let [a, b, c, d, e, f, g, h] = s;
-        let t1 = h
-            .wrapping_add(big_sigma1(e))
-            .wrapping_add(ch(e, f, g))
-            .wrapping_add(K[i])
-            .wrapping_add(word);
-        let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
-        s = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
-    }
-    let [a, b, c, d, e, f, g, h] = s;
-    let t1_without_w3 = h
-        .wrapping_add(big_sigma1(e))
-        .wrapping_add(ch(e, f, g))
-        .wrapping_add(K[3]);
-    let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
-    let round3_a = t1_without_w3.wrapping_add(t2);
-    let round3_e = d.wrapping_add(t1_without_w3);
-    (s, round3_a, round3_e)
 }

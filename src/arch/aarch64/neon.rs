@@ -19,32 +19,32 @@ use core::arch::aarch64::*;
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
-use crate::search::{Candidates, SearchJob};
+use crate::arch::{Candidates, JobData, KernelImpl};
 
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Neon(());
 
-impl Neon {
+impl KernelImpl for Neon {
     /// Always available: this module is compiled only where NEON is
     /// enabled at compile time (see the [parent module](super)).
-    pub(crate) fn detect() -> Option<Self> {
+    fn detect() -> Option<Self> {
         Some(Neon(()))
     }
 
-    pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
         // SAFETY: holding `self` proves the CPU supports NEON.
         unsafe { scan(job, start, count) }
     }
 
-    pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
         // SAFETY: holding `self` proves the CPU supports NEON.
         unsafe { sha256d_64_batch(inputs, outputs) }
     }
 }
 
 #[target_feature(enable = "neon")]
-unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
     lanes::scan::<Lanes4>(job, start, count)
 }
 

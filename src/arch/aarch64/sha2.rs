@@ -13,14 +13,22 @@
 //! holds lanes `[a, b, c, d]` (lane 0 first), the other `[e, f, g, h]`, and
 //! message words are plain 32-bit lanes, so feeding a digest into the
 //! second hash costs two additions and no shuffle.
+//!
+//! The search and the batch share the stream steps and the second hash's
+//! first sixteen rounds ([`second_hash_to_round_15`]). Every function here
+//! is `unsafe` with the NEON and SHA-2 target features: callers must run
+//! on a CPU that has them, which holding an [`ArmSha2`] token proves.
+//! Inside, NEON intrinsics that do not touch memory are safe calls from
+//! Rust 1.87 on but `unsafe` on older compilers, so their `unsafe` blocks
+//! are allowed to be unused.
 
-#![allow(unsafe_code)]
+#![allow(unsafe_code, unused_unsafe)]
 
 use core::arch::aarch64::*;
 
-use crate::arch::scalar::{small_sigma0, small_sigma1};
-use crate::search::{self, Candidates, SearchJob};
-use crate::sha256::{IV, K};
+use crate::arch::{candidate_bits, groups, scan_in_steps, Candidates, JobData, KernelImpl};
+use crate::sha256::consts::{DIGEST_BITS, PADDING_64_KW};
+use crate::sha256::{DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PAD_START};
 
 /// Nonces hashed side by side by `scan`. Two, as in Bitcoin Core's ARMv8
 /// SHA-256d of 64-byte inputs (`sha256d64_arm_shani::Transform_2way` in
@@ -30,91 +38,44 @@ const SCAN_STREAMS: usize = 2;
 /// Inputs hashed side by side by `sha256d_64_batch`.
 const BATCH_STREAMS: usize = 2;
 
-/// First padding word of a message: the 0x80 byte after the message.
-const PAD_START: u32 = 0x8000_0000;
-/// Length word of the header's second block: 80 bytes.
-const HEADER_BITS: u32 = 640;
-/// Length word of the second hash's block: 32 bytes.
-const DIGEST_BITS: u32 = 256;
-
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ArmSha2(());
 
-impl ArmSha2 {
-    pub(crate) fn detect() -> Option<Self> {
+impl KernelImpl for ArmSha2 {
+    fn detect() -> Option<Self> {
         super::has_sha2().then_some(ArmSha2(()))
     }
 
-    pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
         // SAFETY: `self` exists only when `detect` found NEON and SHA-2,
         // the features `scan_streams` is compiled for.
         unsafe { scan_streams::<SCAN_STREAMS>(job, start, count) }
     }
 
-    pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
         // SAFETY: as in `scan`: `self` proves the CPU has the features.
         unsafe { batch::<BATCH_STREAMS>(inputs, outputs) }
     }
 }
 
-/// The schedule words `W[0..64]` of a block whose sixteen words are known
-/// at compile time, plus the round constants: `K[i] + W[i]`, in groups of
-/// four as one SHA256H reads them.
-const fn constant_block_kw(block: [u32; 16]) -> [[u32; 4]; 16] {
-    let mut w = [0u32; 64];
-    let mut kw = [[0u32; 4]; 16];
-    let mut i = 0;
-    while i < 64 {
-        w[i] = if i < 16 {
-            block[i]
-        } else {
-            small_sigma1(w[i - 2])
-                .wrapping_add(w[i - 7])
-                .wrapping_add(small_sigma0(w[i - 15]))
-                .wrapping_add(w[i - 16])
-        };
-        kw[i / 4][i % 4] = K[i].wrapping_add(w[i]);
-        i += 1;
-    }
-    kw
-}
-
-/// A block whose words 0..8 are zero and 8..16 the padding of a 32-byte
-/// message (the second hash of SHA-256d). Only its `K + W` for rounds
-/// 8..16, which do not depend on words 0..8, are used.
-const DIGEST_PADDING: [u32; 16] = {
-    let mut block = [0u32; 16];
-    block[8] = PAD_START;
-    block[15] = DIGEST_BITS;
-    block
-};
-
 /// The round constants in groups of four, one vector load each.
-static K_GROUPS: [[u32; 4]; 16] = constant_block_kw([0; 16]);
+static K_GROUPS: [[u32; 4]; 16] = groups(&K);
 
 /// `K + W` of the padding block of a 64-byte message (0x80, zeros, length
 /// 512 bits): its whole schedule is constant.
-static PADDING_64_KW: [[u32; 4]; 16] = {
-    let mut block = [0u32; 16];
-    block[0] = PAD_START;
-    block[15] = 512;
-    constant_block_kw(block)
-};
+static PADDING_64_KW_GROUPS: [[u32; 4]; 16] = groups(&PADDING_64_KW);
 
 /// `K + W` of rounds 8..16 of the second hash (words 8..16 are constant).
 static DIGEST_PADDING_KW: [[u32; 4]; 2] = {
-    let kw = constant_block_kw(DIGEST_PADDING);
+    let kw: [[u32; 4]; 16] = groups(&DIGEST_KW);
     [kw[2], kw[3]]
 };
 
 /// `K + W` of rounds 4..16 of the header's second block, whose words 4..16
 /// are the constant padding of an 80-byte message.
 static HEADER_PADDING_KW: [[u32; 4]; 3] = {
-    let mut block = [0u32; 16];
-    block[4] = PAD_START;
-    block[15] = HEADER_BITS;
-    let kw = constant_block_kw(block);
+    let kw: [[u32; 4]; 16] = groups(&HEADER_KW);
     [kw[1], kw[2], kw[3]]
 };
 
@@ -127,21 +88,29 @@ struct State {
     efgh: uint32x4_t,
 }
 
+/// Each stream's last sixteen schedule words in groups of four, oldest
+/// first.
+type Window<const N: usize> = [[uint32x4_t; 4]; N];
+
 /// Four words as a vector, `w[0]` in lane 0.
 #[inline]
 #[target_feature(enable = "neon,sha2")]
 unsafe fn load_words(w: &[u32; 4]) -> uint32x4_t {
-    // `w` is four readable `u32`s: exactly what the load reads.
-    vld1q_u32(w.as_ptr())
+    // SAFETY: NEON is enabled here; `w` is four readable `u32`s, exactly
+    // what the load reads.
+    unsafe { vld1q_u32(w.as_ptr()) }
 }
 
 /// A state `a..h` in the SHA256H layout.
 #[inline]
 #[target_feature(enable = "neon,sha2")]
 unsafe fn load_state(s: &[u32; 8]) -> State {
-    State {
-        abcd: load_words(&[s[0], s[1], s[2], s[3]]),
-        efgh: load_words(&[s[4], s[5], s[6], s[7]]),
+    // SAFETY: this function's target features are those of the callee.
+    unsafe {
+        State {
+            abcd: load_words(&[s[0], s[1], s[2], s[3]]),
+            efgh: load_words(&[s[4], s[5], s[6], s[7]]),
+        }
     }
 }
 
@@ -149,9 +118,12 @@ unsafe fn load_state(s: &[u32; 8]) -> State {
 #[inline]
 #[target_feature(enable = "neon,sha2")]
 unsafe fn add_state(s: State, t: State) -> State {
-    State {
-        abcd: vaddq_u32(s.abcd, t.abcd),
-        efgh: vaddq_u32(s.efgh, t.efgh),
+    // SAFETY: NEON is enabled here.
+    unsafe {
+        State {
+            abcd: vaddq_u32(s.abcd, t.abcd),
+            efgh: vaddq_u32(s.efgh, t.efgh),
+        }
     }
 }
 
@@ -160,10 +132,13 @@ unsafe fn add_state(s: State, t: State) -> State {
 #[target_feature(enable = "neon,sha2")]
 unsafe fn rounds_4<const N: usize>(st: &mut [State; N], wk: &[uint32x4_t; N]) {
     for (s, &wk) in st.iter_mut().zip(wk) {
-        // SHA256H2 takes the `a..d` from before the four rounds.
-        let abcd = vsha256hq_u32(s.abcd, s.efgh, wk);
-        s.efgh = vsha256h2q_u32(s.efgh, s.abcd, wk);
-        s.abcd = abcd;
+        // SAFETY: SHA-2 is enabled here.
+        unsafe {
+            // SHA256H2 takes the `a..d` from before the four rounds.
+            let abcd = vsha256hq_u32(s.abcd, s.efgh, wk);
+            s.efgh = vsha256h2q_u32(s.efgh, s.abcd, wk);
+            s.abcd = abcd;
+        }
     }
 }
 
@@ -173,40 +148,108 @@ unsafe fn rounds_4<const N: usize>(st: &mut [State; N], wk: &[uint32x4_t; N]) {
 #[target_feature(enable = "neon,sha2")]
 unsafe fn rounds_4_words<const N: usize>(st: &mut [State; N], w: &[uint32x4_t; N], k: uint32x4_t) {
     let mut wk = *w;
-    for wk in &mut wk {
-        *wk = vaddq_u32(*wk, k);
+    // SAFETY: NEON is enabled here, and the callee's target features.
+    unsafe {
+        for wk in &mut wk {
+            *wk = vaddq_u32(*wk, k);
+        }
+        rounds_4(st, &wk);
     }
-    rounds_4(st, &wk);
 }
 
 /// Four rounds on every stream with the same `K + W` (constant words).
 #[inline]
 #[target_feature(enable = "neon,sha2")]
 unsafe fn rounds_4_same<const N: usize>(st: &mut [State; N], kw: &[u32; 4]) {
-    rounds_4(st, &[load_words(kw); N]);
+    // SAFETY: this function's target features are those of the callees.
+    unsafe { rounds_4(st, &[load_words(kw); N]) };
+}
+
+/// Rounds `4g..4g+4` on every stream with the message words of group `j`
+/// of its window: rounds whose words need no expansion.
+#[inline]
+#[target_feature(enable = "neon,sha2")]
+unsafe fn window_rounds_4<const N: usize>(
+    st: &mut [State; N],
+    window: &Window<N>,
+    j: usize,
+    g: usize,
+) {
+    let mut now = [window[0][j]; N];
+    for (now, m) in now.iter_mut().zip(window) {
+        *now = m[j];
+    }
+    // SAFETY: this function's target features are those of the callees.
+    unsafe { rounds_4_words(st, &now, load_words(&K_GROUPS[g])) };
+}
+
+/// The next four schedule words of one stream from its window.
+#[inline]
+#[target_feature(enable = "neon,sha2")]
+unsafe fn schedule(m: &[uint32x4_t; 4]) -> uint32x4_t {
+    // SAFETY: SHA-2 is enabled here. SU0 adds sigma0 of words 1..=4 to
+    // words 0..=3; SU1 adds words 9..=12 and sigma1 of words 14..=17 (the
+    // last two it computes).
+    unsafe { vsha256su1q_u32(vsha256su0q_u32(m[0], m[1]), m[2], m[3]) }
 }
 
 /// Schedule words `4g..4g+4` of every stream from its window of the
-/// sixteen words before them (`window[i][0]` oldest), then rounds
-/// `4g..4g+4`; the window slides by four words.
+/// sixteen words before them, then rounds `4g..4g+4`; the window slides by
+/// four words.
 #[inline]
 #[target_feature(enable = "neon,sha2")]
 unsafe fn scheduled_rounds_4<const N: usize>(
     st: &mut [State; N],
-    window: &mut [[uint32x4_t; 4]; N],
+    window: &mut Window<N>,
     g: usize,
 ) {
-    let mut next = [vdupq_n_u32(0); N];
+    let mut next = [window[0][3]; N];
     for (next, m) in next.iter_mut().zip(window.iter_mut()) {
-        // SU0 adds sigma0 of words 1..=4 to words 0..=3; SU1 adds words
-        // 9..=12 and sigma1 of words 14..=17 (the last two it computes).
-        *next = vsha256su1q_u32(vsha256su0q_u32(m[0], m[1]), m[2], m[3]);
+        // SAFETY: this function's target features are the callee's.
+        *next = unsafe { schedule(m) };
         *m = [m[1], m[2], m[3], *next];
     }
-    rounds_4_words(st, &next, load_words(&K_GROUPS[g]));
+    // SAFETY: this function's target features are those of the callees.
+    unsafe { rounds_4_words(st, &next, load_words(&K_GROUPS[g])) };
 }
 
-/// Nonce-independent values of one scan call, in vector form.
+/// The second hash's rounds 0..=15 for every stream: its message is the
+/// digest `first + feed_forward` (the last compression's state before and
+/// its value added after) and the constant padding. Returns the states and
+/// each stream's schedule window of words 0..=15. Shared by the search
+/// (feed-forward: the midstate) and the batch (the state after each input's
+/// first block).
+#[inline]
+#[target_feature(enable = "neon,sha2")]
+unsafe fn second_hash_to_round_15<const N: usize>(
+    first: &[State; N],
+    feed_forward: &[State; N],
+) -> ([State; N], Window<N>) {
+    // SAFETY: this function's target features are those of the callees
+    // and intrinsics (NEON).
+    unsafe {
+        let zero = vdupq_n_u32(0);
+        let padding = [
+            vsetq_lane_u32::<0>(PAD_START, zero),
+            vsetq_lane_u32::<3>(DIGEST_BITS, zero),
+        ];
+        let mut window = [[zero; 4]; N];
+        for ((m, s), ff) in window.iter_mut().zip(first).zip(feed_forward) {
+            let digest = add_state(*s, *ff);
+            *m = [digest.abcd, digest.efgh, padding[0], padding[1]];
+        }
+        let mut st = [load_state(&IV); N];
+        window_rounds_4(&mut st, &window, 0, 0);
+        window_rounds_4(&mut st, &window, 1, 1);
+        for kw in &DIGEST_PADDING_KW {
+            rounds_4_same(&mut st, kw);
+        }
+        (st, window)
+    }
+}
+
+/// The job's nonce-independent values in vector form (loads of
+/// [`JobData`], where the arithmetic was done once per job).
 struct ScanSetup {
     /// State after round 3 with the nonce's share left out of `a` and `e`
     /// (lanes 0): `[round3_a, a, b, c]` and `[round3_e, e, f, g]`.
@@ -219,17 +262,19 @@ struct ScanSetup {
 impl ScanSetup {
     #[inline]
     #[target_feature(enable = "neon,sha2")]
-    unsafe fn new(job: &SearchJob) -> Self {
-        let pre = &job.pre;
-        let [a, b, c, _, e, f, g, _] = pre.state3;
+    unsafe fn new(job: &JobData) -> Self {
+        let [a, b, c, _, e, f, g, _] = job.state3;
         let [t0, t1, t2] = job.tail;
-        ScanSetup {
-            after_round3: State {
-                abcd: load_words(&[pre.round3_a, a, b, c]),
-                efgh: load_words(&[pre.round3_e, e, f, g]),
-            },
-            tail: load_words(&[t0, t1, t2, 0]),
-            midstate: load_state(&job.midstate),
+        // SAFETY: this function's target features are those of the callees.
+        unsafe {
+            ScanSetup {
+                after_round3: State {
+                    abcd: load_words(&[job.round3_a, a, b, c]),
+                    efgh: load_words(&[job.round3_e, e, f, g]),
+                },
+                tail: load_words(&[t0, t1, t2, 0]),
+                midstate: load_state(&job.midstate),
+            }
         }
     }
 }
@@ -239,84 +284,67 @@ impl ScanSetup {
 #[inline]
 #[target_feature(enable = "neon,sha2")]
 unsafe fn last_state_words<const N: usize>(setup: &ScanSetup, first: u32) -> [u32; N] {
-    // First hash: the header's second block from round 4 on. Rounds 0..=2
-    // and round 3 apart from its message word are in the setup.
-    let mut st = [setup.after_round3; N];
-    let mut window = [[setup.tail; 4]; N];
-    let zero = vdupq_n_u32(0);
-    for (i, (s, m)) in st.iter_mut().zip(window.iter_mut()).enumerate() {
-        let w3 = first.wrapping_add(i as u32).swap_bytes();
-        let a = vgetq_lane_u32::<0>(s.abcd).wrapping_add(w3);
-        let e = vgetq_lane_u32::<0>(s.efgh).wrapping_add(w3);
-        s.abcd = vsetq_lane_u32::<0>(a, s.abcd);
-        s.efgh = vsetq_lane_u32::<0>(e, s.efgh);
-        *m = [
-            vsetq_lane_u32::<3>(w3, setup.tail),
-            vsetq_lane_u32::<0>(PAD_START, zero),
-            zero,
-            vsetq_lane_u32::<3>(HEADER_BITS, zero),
-        ];
-    }
-    // Rounds 4..16 read constant words.
-    for kw in &HEADER_PADDING_KW {
-        rounds_4_same(&mut st, kw);
-    }
-    for g in 4..16 {
-        scheduled_rounds_4(&mut st, &mut window, g);
-    }
-
-    // Second hash of the digest: message words 0..8 are the digest.
-    let iv = load_state(&IV);
-    let mut words = [[zero; 2]; N];
-    for ((s, m), w) in st.iter_mut().zip(window.iter_mut()).zip(words.iter_mut()) {
-        let digest = add_state(*s, setup.midstate);
-        *w = [digest.abcd, digest.efgh];
-        *m = [
-            digest.abcd,
-            digest.efgh,
-            vsetq_lane_u32::<0>(PAD_START, zero),
-            vsetq_lane_u32::<3>(DIGEST_BITS, zero),
-        ];
-        *s = iv;
-    }
-    for g in 0..2 {
-        let mut now = [zero; N];
-        for (now, w) in now.iter_mut().zip(&words) {
-            *now = w[g];
+    // SAFETY: this function's target features are those of the callees
+    // and intrinsics (NEON, SHA-2).
+    unsafe {
+        // First hash: the header's second block from round 4 on. Rounds
+        // 0..=2 and round 3 apart from its message word are in the setup.
+        let mut st = [setup.after_round3; N];
+        let mut window = [[setup.tail; 4]; N];
+        let zero = vdupq_n_u32(0);
+        for (i, (s, m)) in st.iter_mut().zip(window.iter_mut()).enumerate() {
+            let w3 = first.wrapping_add(i as u32).swap_bytes();
+            let a = vgetq_lane_u32::<0>(s.abcd).wrapping_add(w3);
+            let e = vgetq_lane_u32::<0>(s.efgh).wrapping_add(w3);
+            s.abcd = vsetq_lane_u32::<0>(a, s.abcd);
+            s.efgh = vsetq_lane_u32::<0>(e, s.efgh);
+            *m = [
+                vsetq_lane_u32::<3>(w3, setup.tail),
+                vsetq_lane_u32::<0>(PAD_START, zero),
+                zero,
+                vsetq_lane_u32::<3>(HEADER_BITS, zero),
+            ];
         }
-        rounds_4_words(&mut st, &now, load_words(&K_GROUPS[g]));
+        // Rounds 4..16 read constant words.
+        for kw in &HEADER_PADDING_KW {
+            rounds_4_same(&mut st, kw);
+        }
+        for g in 4..16 {
+            scheduled_rounds_4(&mut st, &mut window, g);
+        }
+
+        // Second hash of the digest.
+        let (st, mut window) = second_hash_to_round_15(&st, &[setup.midstate; N]);
+        let mut st = st;
+        for g in 4..15 {
+            scheduled_rounds_4(&mut st, &mut window, g);
+        }
+        // Rounds 60..=63 with SHA256H2 only: the `h` it returns is round
+        // 60's new `e`, which rounds 61..=63 just pass along, and the final
+        // `a..d` (SHA256H's result) is not needed.
+        let k = load_words(&K_GROUPS[15]);
+        let mut last = [0u32; N];
+        for ((h7, s), m) in last.iter_mut().zip(&st).zip(&window) {
+            let efgh = vsha256h2q_u32(s.efgh, s.abcd, vaddq_u32(schedule(m), k));
+            *h7 = IV[7].wrapping_add(vgetq_lane_u32::<3>(efgh));
+        }
+        last
     }
-    for kw in &DIGEST_PADDING_KW {
-        rounds_4_same(&mut st, kw);
-    }
-    for g in 4..15 {
-        scheduled_rounds_4(&mut st, &mut window, g);
-    }
-    // Rounds 60..=63 with SHA256H2 only: the `h` it returns is round 60's
-    // new `e`, which rounds 61..=63 just pass along, and the final `a..d`
-    // (SHA256H's result) is not needed.
-    let k = load_words(&K_GROUPS[15]);
-    let mut last = [0u32; N];
-    for ((h7, s), m) in last.iter_mut().zip(&st).zip(&window) {
-        let w = vsha256su1q_u32(vsha256su0q_u32(m[0], m[1]), m[2], m[3]);
-        let efgh = vsha256h2q_u32(s.efgh, s.abcd, vaddq_u32(w, k));
-        *h7 = IV[7].wrapping_add(vgetq_lane_u32::<3>(efgh));
-    }
-    last
 }
 
 /// The kernel's `scan` with `N` nonces per step.
 #[target_feature(enable = "neon,sha2")]
 unsafe fn scan_streams<const N: usize>(
-    job: &SearchJob,
+    job: &JobData,
     start: u32,
     count: u64,
 ) -> Option<Candidates> {
-    let setup = ScanSetup::new(job);
-    search::scan_in_steps!(start, count, N as u32, |first| {
-        // SAFETY: the caller guarantees this function's instruction sets.
+    // SAFETY: this function's target features are those of the callee.
+    let setup = unsafe { ScanSetup::new(job) };
+    scan_in_steps!(start, count, N as u32, |first| {
+        // SAFETY: as above.
         let last = unsafe { last_state_words::<N>(&setup, first) };
-        search::candidate_bits(&last, job.target_top)
+        candidate_bits(&last, job.target_top)
     })
 }
 
@@ -326,10 +354,11 @@ unsafe fn scan_streams<const N: usize>(
 unsafe fn load_block_words(block: &[u8; 64], j: usize) -> uint32x4_t {
     #[cfg(target_endian = "little")]
     {
-        // With `j < 4`, bytes `16j..16j + 16` are inside `block`: the
-        // sixteen the load reads. Reversing the bytes of each lane turns
-        // memory order into big-endian words.
-        vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(block.as_ptr().add(16 * j))))
+        // SAFETY: NEON is enabled here. With `j < 4`, bytes
+        // `16j..16j + 16` are inside `block`: the sixteen the load reads.
+        // Reversing the bytes of each lane turns memory order into
+        // big-endian words.
+        unsafe { vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(block.as_ptr().add(16 * j)))) }
     }
     #[cfg(target_endian = "big")]
     {
@@ -337,7 +366,8 @@ unsafe fn load_block_words(block: &[u8; 64], j: usize) -> uint32x4_t {
             let at = 16 * j + 4 * i;
             u32::from_be_bytes([block[at], block[at + 1], block[at + 2], block[at + 3]])
         };
-        load_words(&[word(0), word(1), word(2), word(3)])
+        // SAFETY: this function's target features are the callee's.
+        unsafe { load_words(&[word(0), word(1), word(2), word(3)]) }
     }
 }
 
@@ -347,17 +377,23 @@ unsafe fn load_block_words(block: &[u8; 64], j: usize) -> uint32x4_t {
 unsafe fn store_digest(out: &mut [u8; 32], s: State) {
     #[cfg(target_endian = "little")]
     {
-        // Bytes 0..16 and 16..32 of `out` are the 32 the two stores write.
         let ptr = out.as_mut_ptr();
-        vst1q_u8(ptr, vrev32q_u8(vreinterpretq_u8_u32(s.abcd)));
-        vst1q_u8(ptr.add(16), vrev32q_u8(vreinterpretq_u8_u32(s.efgh)));
+        // SAFETY: NEON is enabled here. Bytes 0..16 and 16..32 of `out` are
+        // the 32 the two stores write.
+        unsafe {
+            vst1q_u8(ptr, vrev32q_u8(vreinterpretq_u8_u32(s.abcd)));
+            vst1q_u8(ptr.add(16), vrev32q_u8(vreinterpretq_u8_u32(s.efgh)));
+        }
     }
     #[cfg(target_endian = "big")]
     {
         let mut words = [0u32; 8];
-        // `words` holds the eight `u32`s the two stores write.
-        vst1q_u32(words.as_mut_ptr(), s.abcd);
-        vst1q_u32(words.as_mut_ptr().add(4), s.efgh);
+        // SAFETY: NEON is enabled here. `words` holds the eight `u32`s the
+        // two stores write.
+        unsafe {
+            vst1q_u32(words.as_mut_ptr(), s.abcd);
+            vst1q_u32(words.as_mut_ptr().add(4), s.efgh);
+        }
         for (bytes, word) in out.chunks_exact_mut(4).zip(words) {
             bytes.copy_from_slice(&word.to_be_bytes());
         }
@@ -368,67 +404,40 @@ unsafe fn store_digest(out: &mut [u8; 32], s: State) {
 #[inline]
 #[target_feature(enable = "neon,sha2")]
 unsafe fn sha256d_64_streams<const N: usize>(inputs: &[[u8; 64]; N], outputs: &mut [[u8; 32]; N]) {
-    let zero = vdupq_n_u32(0);
-    let iv = load_state(&IV);
-    // First hash, block 1: the input, with the full schedule.
-    let mut window = [[zero; 4]; N];
-    for (m, input) in window.iter_mut().zip(inputs) {
-        for (j, w) in m.iter_mut().enumerate() {
-            *w = load_block_words(input, j);
+    // SAFETY: this function's target features are those of the callees
+    // and intrinsics (NEON).
+    unsafe {
+        let iv = load_state(&IV);
+        // First hash, block 1: the input, with the full schedule.
+        let mut window = [[vdupq_n_u32(0); 4]; N];
+        for (m, input) in window.iter_mut().zip(inputs) {
+            for (j, w) in m.iter_mut().enumerate() {
+                *w = load_block_words(input, j);
+            }
         }
-    }
-    let mut st = [iv; N];
-    for g in 0..4 {
-        let mut now = [zero; N];
-        for (now, m) in now.iter_mut().zip(&window) {
-            *now = m[g];
+        let mut st = [iv; N];
+        for g in 0..4 {
+            window_rounds_4(&mut st, &window, g, g);
         }
-        rounds_4_words(&mut st, &now, load_words(&K_GROUPS[g]));
-    }
-    for g in 4..16 {
-        scheduled_rounds_4(&mut st, &mut window, g);
-    }
-    for s in &mut st {
-        *s = add_state(*s, iv);
-    }
-    // Block 2: the constant padding, whole schedule precomputed.
-    let after_block1 = st;
-    for kw in &PADDING_64_KW {
-        rounds_4_same(&mut st, kw);
-    }
-    // Second hash: the digest and its constant padding.
-    let mut words = [[zero; 2]; N];
-    for (((s, m), w), before) in st
-        .iter_mut()
-        .zip(window.iter_mut())
-        .zip(words.iter_mut())
-        .zip(&after_block1)
-    {
-        let digest = add_state(*s, *before);
-        *w = [digest.abcd, digest.efgh];
-        *m = [
-            digest.abcd,
-            digest.efgh,
-            vsetq_lane_u32::<0>(PAD_START, zero),
-            vsetq_lane_u32::<3>(DIGEST_BITS, zero),
-        ];
-        *s = iv;
-    }
-    for g in 0..2 {
-        let mut now = [zero; N];
-        for (now, w) in now.iter_mut().zip(&words) {
-            *now = w[g];
+        for g in 4..16 {
+            scheduled_rounds_4(&mut st, &mut window, g);
         }
-        rounds_4_words(&mut st, &now, load_words(&K_GROUPS[g]));
-    }
-    for kw in &DIGEST_PADDING_KW {
-        rounds_4_same(&mut st, kw);
-    }
-    for g in 4..16 {
-        scheduled_rounds_4(&mut st, &mut window, g);
-    }
-    for (s, out) in st.iter().zip(outputs.iter_mut()) {
-        store_digest(out, add_state(*s, iv));
+        for s in &mut st {
+            *s = add_state(*s, iv);
+        }
+        // Block 2: the constant padding, whole schedule precomputed.
+        let after_block1 = st;
+        for kw in &PADDING_64_KW_GROUPS {
+            rounds_4_same(&mut st, kw);
+        }
+        // Second hash: the digest and its constant padding.
+        let (mut st, mut window) = second_hash_to_round_15(&st, &after_block1);
+        for g in 4..16 {
+            scheduled_rounds_4(&mut st, &mut window, g);
+        }
+        for (s, out) in st.iter().zip(outputs.iter_mut()) {
+            store_digest(out, add_state(*s, iv));
+        }
     }
 }
 
@@ -441,10 +450,14 @@ unsafe fn batch<const N: usize>(inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
     for (input, output) in (&mut inputs).zip(&mut outputs) {
         // Chunks of exactly `N`: both conversions succeed.
         if let (Ok(input), Ok(output)) = (input.try_into(), output.try_into()) {
-            sha256d_64_streams::<N>(input, output);
+            // SAFETY: this function's target features are the callee's.
+            unsafe { sha256d_64_streams::<N>(input, output) };
         }
     }
     for (input, output) in inputs.remainder().iter().zip(outputs.into_remainder()) {
-        sha256d_64_streams::<1>(core::array::from_ref(input), core::array::from_mut(output));
+        // SAFETY: as above.
+        unsafe {
+            sha256d_64_streams::<1>(core::array::from_ref(input), core::array::from_mut(output))
+        };
     }
 }

@@ -11,30 +11,30 @@ use core::arch::x86_64::*;
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
-use crate::search::{Candidates, SearchJob};
+use crate::arch::{Candidates, JobData, KernelImpl};
 
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Avx2(());
 
-impl Avx2 {
-    pub(crate) fn detect() -> Option<Self> {
+impl KernelImpl for Avx2 {
+    fn detect() -> Option<Self> {
         super::has_avx2::get().then_some(Avx2(()))
     }
 
-    pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
         // SAFETY: holding `self` proves the CPU and OS support AVX2.
         unsafe { scan(job, start, count) }
     }
 
-    pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
         // SAFETY: holding `self` proves the CPU and OS support AVX2.
         unsafe { sha256d_64_batch(inputs, outputs) }
     }
 }
 
 #[target_feature(enable = "avx2")]
-unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
     lanes::scan::<Lanes8>(job, start, count)
 }
 

@@ -16,24 +16,24 @@ use core::arch::x86_64::*;
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
-use crate::search::{Candidates, SearchJob};
+use crate::arch::{Candidates, JobData, KernelImpl};
 
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Sse41(());
 
-impl Sse41 {
-    pub(crate) fn detect() -> Option<Self> {
+impl KernelImpl for Sse41 {
+    fn detect() -> Option<Self> {
         super::has_sse41::get().then_some(Sse41(()))
     }
 
-    pub(crate) fn scan(self, job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+    fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
         // SAFETY: holding `self` proves the CPU supports SSE2, SSSE3 and
         // SSE4.1.
         unsafe { scan(job, start, count) }
     }
 
-    pub(crate) fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+    fn sha256d_64_batch(self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
         // SAFETY: holding `self` proves the CPU supports SSE2, SSSE3 and
         // SSE4.1.
         unsafe { sha256d_64_batch(inputs, outputs) }
@@ -41,7 +41,7 @@ impl Sse41 {
 }
 
 #[target_feature(enable = "sse2,ssse3,sse4.1")]
-unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
+unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
     lanes::scan::<Lanes4>(job, start, count)
 }
 

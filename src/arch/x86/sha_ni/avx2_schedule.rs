@@ -39,12 +39,13 @@ use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
-use super::{
-    load_words, rounds_2, rounds_2_same, scheduled_rounds_4, second_hash_last_rounds,
-    second_hash_to_round_15, ScanSetup, State, HEADER_BITS, PAD_START,
+use super::search::{second_hash_last_rounds, ScanSetup};
+use super::streams::{
+    load_words, rounds_2, rounds_2_same, rounds_from_table, scheduled_rounds_4,
+    second_hash_to_round_15, State, HEADER_KW_PAIRS,
 };
-use crate::arch::scalar::{small_sigma0, small_sigma1};
-use crate::search::{self, Candidates, SearchJob};
+use crate::arch::job::varies_with_nonce;
+use crate::arch::{candidate_bits, scan_in_steps, Candidates, JobData};
 use crate::sha256::K;
 
 /// Nonces per batch: one per 32-bit lane of a YMM register.
@@ -61,58 +62,21 @@ const FIRST_ROWS: usize = 23;
 /// Row of the first hash's round pair `2p, 2p + 1` is `p - FIRST_ROW_PAIR`.
 const FIRST_ROW_PAIR: usize = 9;
 
-/// Whether word `i` of the first hash's schedule depends on the nonce:
-/// word 3 is the nonce, words 16 and 17 do not reach it, every word from 18
-/// on does.
-const fn first_is_varying(i: usize) -> bool {
-    i == 3 || i >= 18
-}
-
-/// For each schedule word from 18 on, the sum of the terms of its
-/// recurrence that do not depend on the nonce; `words` holds the words
-/// below 18 (word 3, the nonce, is ignored).
-fn fixed_terms(words: &[u32; 18]) -> [u32; 64] {
-    let mut sums = [0u32; 64];
-    let mut i = 16;
-    while i < 64 {
-        let mut sum = 0u32;
-        if !first_is_varying(i - 2) && i - 2 < 18 {
-            sum = sum.wrapping_add(small_sigma1(words[i - 2]));
-        }
-        if !first_is_varying(i - 7) && i - 7 < 18 {
-            sum = sum.wrapping_add(words[i - 7]);
-        }
-        if !first_is_varying(i - 15) && i - 15 < 18 {
-            sum = sum.wrapping_add(small_sigma0(words[i - 15]));
-        }
-        if !first_is_varying(i - 16) && i - 16 < 18 {
-            sum = sum.wrapping_add(words[i - 16]);
-        }
-        sums[i] = sum;
-        i += 1;
-    }
-    sums
-}
-
-/// Nonce-independent values of the AVX2 path for one scan call.
-pub(super) struct ScheduleSetup {
-    /// The first hash's fixed schedule terms (see `fixed_terms`).
-    first_fixed_terms: [u32; 64],
-    /// `K + W` of rounds 16 and 17 (both words nonce-independent).
+/// The nonce-independent values the AVX2 path reads from the job.
+struct ScheduleSetup<'a> {
+    /// The first hash's fixed schedule terms ([`JobData::fixed_terms`]).
+    first_fixed_terms: &'a [u32; 64],
+    /// `K + W` of rounds 16 and 17 (both words nonce-independent), in the
+    /// low lanes as SHA256RNDS2 reads them.
     kw_16_17: [u32; 4],
 }
 
-impl ScheduleSetup {
-    pub(super) fn new(job: &SearchJob) -> Self {
-        let mut w = [0u32; 18];
-        w[..3].copy_from_slice(&job.tail);
-        w[4] = PAD_START;
-        w[15] = HEADER_BITS;
-        w[16] = job.pre.w16;
-        w[17] = job.pre.w17;
+impl<'a> ScheduleSetup<'a> {
+    fn new(job: &'a JobData) -> Self {
+        let [kw16, kw17] = job.kw_16_17;
         ScheduleSetup {
-            first_fixed_terms: fixed_terms(&w),
-            kw_16_17: [K[16].wrapping_add(w[16]), K[17].wrapping_add(w[17]), 0, 0],
+            first_fixed_terms: &job.fixed_terms,
+            kw_16_17: [kw16, kw17, 0, 0],
         }
     }
 }
@@ -139,18 +103,24 @@ const LANE_SLOTS: [usize; LANES] = [0, 1, 4, 5, 2, 3, 6, 7];
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
 unsafe fn small_sigma0_x8(x: __m256i) -> __m256i {
-    let rotr7 = _mm256_xor_si256(_mm256_srli_epi32::<7>(x), _mm256_slli_epi32::<25>(x));
-    let rotr18 = _mm256_xor_si256(_mm256_srli_epi32::<18>(x), _mm256_slli_epi32::<14>(x));
-    _mm256_xor_si256(_mm256_xor_si256(rotr7, rotr18), _mm256_srli_epi32::<3>(x))
+    // SAFETY: AVX2 is enabled here.
+    unsafe {
+        let rotr7 = _mm256_xor_si256(_mm256_srli_epi32::<7>(x), _mm256_slli_epi32::<25>(x));
+        let rotr18 = _mm256_xor_si256(_mm256_srli_epi32::<18>(x), _mm256_slli_epi32::<14>(x));
+        _mm256_xor_si256(_mm256_xor_si256(rotr7, rotr18), _mm256_srli_epi32::<3>(x))
+    }
 }
 
 /// `σ1` of every lane.
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
 unsafe fn small_sigma1_x8(x: __m256i) -> __m256i {
-    let rotr17 = _mm256_xor_si256(_mm256_srli_epi32::<17>(x), _mm256_slli_epi32::<15>(x));
-    let rotr19 = _mm256_xor_si256(_mm256_srli_epi32::<19>(x), _mm256_slli_epi32::<13>(x));
-    _mm256_xor_si256(_mm256_xor_si256(rotr17, rotr19), _mm256_srli_epi32::<10>(x))
+    // SAFETY: AVX2 is enabled here.
+    unsafe {
+        let rotr17 = _mm256_xor_si256(_mm256_srli_epi32::<17>(x), _mm256_slli_epi32::<15>(x));
+        let rotr19 = _mm256_xor_si256(_mm256_srli_epi32::<19>(x), _mm256_slli_epi32::<13>(x));
+        _mm256_xor_si256(_mm256_xor_si256(rotr17, rotr19), _mm256_srli_epi32::<10>(x))
+    }
 }
 
 /// Schedule word `i >= 16` of every lane: the fixed terms plus those that
@@ -158,20 +128,23 @@ unsafe fn small_sigma1_x8(x: __m256i) -> __m256i {
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
 unsafe fn schedule_word(fixed: &[u32; 64], w: &[__m256i; 64], i: usize) -> __m256i {
-    let mut sum = _mm256_set1_epi32(fixed[i] as i32);
-    if first_is_varying(i - 2) {
-        sum = _mm256_add_epi32(sum, small_sigma1_x8(w[i - 2]));
+    // SAFETY: AVX2 is enabled here, the target features of the callees.
+    unsafe {
+        let mut sum = _mm256_set1_epi32(fixed[i] as i32);
+        if varies_with_nonce(i - 2) {
+            sum = _mm256_add_epi32(sum, small_sigma1_x8(w[i - 2]));
+        }
+        if varies_with_nonce(i - 7) {
+            sum = _mm256_add_epi32(sum, w[i - 7]);
+        }
+        if varies_with_nonce(i - 15) {
+            sum = _mm256_add_epi32(sum, small_sigma0_x8(w[i - 15]));
+        }
+        if varies_with_nonce(i - 16) {
+            sum = _mm256_add_epi32(sum, w[i - 16]);
+        }
+        sum
     }
-    if first_is_varying(i - 7) {
-        sum = _mm256_add_epi32(sum, w[i - 7]);
-    }
-    if first_is_varying(i - 15) {
-        sum = _mm256_add_epi32(sum, small_sigma0_x8(w[i - 15]));
-    }
-    if first_is_varying(i - 16) {
-        sum = _mm256_add_epi32(sum, w[i - 16]);
-    }
-    sum
 }
 
 /// Stores `K + W` of rounds `2p` and `2p + 1` (words `w[2p]`, `w[2p + 1]`)
@@ -180,13 +153,16 @@ unsafe fn schedule_word(fixed: &[u32; 64], w: &[__m256i; 64], i: usize) -> __m25
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
 unsafe fn store_pair<const R: usize>(w: &[__m256i; 64], p: usize, out: &mut KwRows<R>, row: usize) {
     let i = 2 * p;
-    let kw_even = _mm256_add_epi32(w[i], _mm256_set1_epi32(K[i] as i32));
-    let kw_odd = _mm256_add_epi32(w[i + 1], _mm256_set1_epi32(K[i + 1] as i32));
     let row = out.0[row].as_mut_ptr().cast::<__m256i>();
-    // SAFETY: a row is 64 bytes, 32-byte aligned (`KwRows` is, and its rows
-    // are 64 bytes long): two aligned 32-byte stores in bounds.
-    _mm256_store_si256(row, _mm256_unpacklo_epi32(kw_even, kw_odd));
-    _mm256_store_si256(row.add(1), _mm256_unpackhi_epi32(kw_even, kw_odd));
+    // SAFETY: AVX2 is enabled here. A row is 64 bytes, 32-byte aligned
+    // (`KwRows` is, and its rows are 64 bytes long): two aligned 32-byte
+    // stores in bounds.
+    unsafe {
+        let kw_even = _mm256_add_epi32(w[i], _mm256_set1_epi32(K[i] as i32));
+        let kw_odd = _mm256_add_epi32(w[i + 1], _mm256_set1_epi32(K[i + 1] as i32));
+        _mm256_store_si256(row, _mm256_unpacklo_epi32(kw_even, kw_odd));
+        _mm256_store_si256(row.add(1), _mm256_unpackhi_epi32(kw_even, kw_odd));
+    }
 }
 
 /// Schedule words `2p` and `2p + 1`, then their `K + W` into `row`.
@@ -199,9 +175,12 @@ unsafe fn schedule_pair<const R: usize>(
     out: &mut KwRows<R>,
     row: usize,
 ) {
-    w[2 * p] = schedule_word(fixed, w, 2 * p);
-    w[2 * p + 1] = schedule_word(fixed, w, 2 * p + 1);
-    store_pair(w, p, out, row);
+    // SAFETY: this function's target features are those of the callees.
+    unsafe {
+        w[2 * p] = schedule_word(fixed, w, 2 * p);
+        w[2 * p + 1] = schedule_word(fixed, w, 2 * p + 1);
+        store_pair(w, p, out, row);
+    }
 }
 
 /// The first hash's schedule words 0..=17 of the batch from `first`, as
@@ -213,14 +192,18 @@ unsafe fn first_schedule_start(first: u32, w: &mut [__m256i; 64]) {
     for (offset, &slot) in offsets.iter_mut().zip(&LANE_SLOTS) {
         *offset = slot as i32;
     }
-    let offsets = _mm256_loadu_si256(offsets.as_ptr().cast());
-    let nonces = _mm256_add_epi32(_mm256_set1_epi32(first as i32), offsets);
-    // The nonce is stored little-endian: word 3 is its byte swap.
-    let swap_bytes = _mm256_setr_epi8(
-        3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8,
-        15, 14, 13, 12,
-    );
-    w[3] = _mm256_shuffle_epi8(nonces, swap_bytes);
+    // SAFETY: AVX2 is enabled here; the unaligned load reads exactly the
+    // 32 bytes of `offsets`.
+    unsafe {
+        let offsets = _mm256_loadu_si256(offsets.as_ptr().cast());
+        let nonces = _mm256_add_epi32(_mm256_set1_epi32(first as i32), offsets);
+        // The nonce is stored little-endian: word 3 is its byte swap.
+        let swap_bytes = _mm256_setr_epi8(
+            3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10,
+            9, 8, 15, 14, 13, 12,
+        );
+        w[3] = _mm256_shuffle_epi8(nonces, swap_bytes);
+    }
 }
 
 /// The first hash's `K + W` of rounds 18..=63 for the batch from `first`,
@@ -228,28 +211,35 @@ unsafe fn first_schedule_start(first: u32, w: &mut [__m256i; 64]) {
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
 unsafe fn first_schedule(setup: &ScheduleSetup, first: u32, out: &mut KwRows<FIRST_ROWS>) {
-    let mut w = [_mm256_setzero_si256(); 64];
-    first_schedule_start(first, &mut w);
-    macro_rules! pairs {
-        ($($p:literal)+) => {
-            $(schedule_pair::<FIRST_ROWS>(
-                &setup.first_fixed_terms, &mut w, $p, out, $p - FIRST_ROW_PAIR,
-            );)+
-        };
+    // SAFETY: this function's target features are those of the callees
+    // and the intrinsic (AVX).
+    unsafe {
+        let mut w = [_mm256_setzero_si256(); 64];
+        first_schedule_start(first, &mut w);
+        macro_rules! pairs {
+            ($($p:literal)+) => {
+                $(schedule_pair::<FIRST_ROWS>(
+                    setup.first_fixed_terms, &mut w, $p, out, $p - FIRST_ROW_PAIR,
+                );)+
+            };
+        }
+        pairs!(9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
     }
-    pairs!(9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
 }
 
 /// Two rounds on the `STREAMS` nonces from `slot0`, `K + W` from `row`.
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
 unsafe fn rounds_2_from(st: &mut [State; STREAMS], row: &[[u32; 2]; LANES], slot0: usize) {
-    let mut wk = [_mm_setzero_si128(); STREAMS];
+    // SAFETY: SSE2 is enabled here.
+    let mut wk = [unsafe { _mm_setzero_si128() }; STREAMS];
     for (wk, pair) in wk.iter_mut().zip(row.iter().skip(slot0)) {
-        // SAFETY: `pair` is 8 bytes, the size of this load.
-        *wk = _mm_loadl_epi64(pair.as_ptr().cast());
+        // SAFETY: SSE2 is enabled here; `pair` is 8 bytes, the size of this
+        // load.
+        *wk = unsafe { _mm_loadl_epi64(pair.as_ptr().cast()) };
     }
-    rounds_2(st, &wk);
+    // SAFETY: this function's target features include the callee's.
+    unsafe { rounds_2(st, &wk) };
 }
 
 /// The first hash of the nonces `first + slot0..`, up to round 17: round 3
@@ -263,16 +253,18 @@ unsafe fn first_hash_to_round_17(
     slot0: usize,
 ) -> [State; STREAMS] {
     let mut st = [setup.after_round3; STREAMS];
-    for (s, slot) in st.iter_mut().zip(slot0..) {
-        let w3 = first.wrapping_add(slot as u32).swap_bytes();
-        let w3 = _mm_cvtsi32_si128(w3 as i32);
-        // [0, w3, 0, w3]: the nonce's share of E and A after round 3.
-        s.abef = _mm_add_epi32(s.abef, _mm_shuffle_epi32::<0x11>(w3));
+    // SAFETY: this function's target features include those of the
+    // intrinsics (SSE2) and the callees.
+    unsafe {
+        for (s, slot) in st.iter_mut().zip(slot0..) {
+            let w3 = first.wrapping_add(slot as u32).swap_bytes();
+            let w3 = _mm_cvtsi32_si128(w3 as i32);
+            // [0, w3, 0, w3]: the nonce's share of E and A after round 3.
+            s.abef = _mm_add_epi32(s.abef, _mm_shuffle_epi32::<0x11>(w3));
+        }
+        rounds_from_table(&mut st, &HEADER_KW_PAIRS);
+        rounds_2_same(&mut st, load_words(&schedule.kw_16_17));
     }
-    for &kw in &setup.kw_4_15 {
-        rounds_2_same(&mut st, kw);
-    }
-    rounds_2_same(&mut st, load_words(&schedule.kw_16_17));
     st
 }
 
@@ -295,49 +287,53 @@ unsafe fn batch_scheduling_next(
     kw: &KwRows<FIRST_ROWS>,
     next_kw: &mut KwRows<FIRST_ROWS>,
 ) -> [u32; LANES] {
-    let mut w = [_mm256_setzero_si256(); 64];
-    first_schedule_start(first.wrapping_add(LANES as u32), &mut w);
-    // `(row)` or `(row, pair)`: two rounds from `row`, after scheduling the
-    // next batch's `pair`.
-    macro_rules! first_hash_rounds {
-        ($st:ident, $slot0:expr; $(($row:literal $(, $pair:literal)?))+) => {$(
-            $(schedule_pair::<FIRST_ROWS>(
-                &schedule.first_fixed_terms, &mut w, $pair, next_kw, $pair - FIRST_ROW_PAIR,
-            );)?
-            rounds_2_from(&mut $st, &kw.0[$row], $slot0);
-        )+};
-    }
-    // `(group)` or `(group, pair)`: the second hash's schedule group and
-    // four rounds, after scheduling the next batch's `pair`.
-    macro_rules! second_hash_rounds {
-        ($st:ident, $window:ident; $(($group:literal $(, $pair:literal)?))+) => {$(
-            $(schedule_pair::<FIRST_ROWS>(
-                &schedule.first_fixed_terms, &mut w, $pair, next_kw, $pair - FIRST_ROW_PAIR,
-            );)?
-            scheduled_rounds_4(&mut $st, &mut $window, $group);
-        )+};
-    }
     let mut last = [0u32; LANES];
-    let mut st = first_hash_to_round_17(setup, schedule, first, 0);
-    first_hash_rounds!(st, 0;
-        (0, 9) (1) (2) (3, 10) (4) (5) (6, 11) (7) (8) (9, 12) (10) (11)
-        (12, 13) (13) (14) (15, 14) (16) (17) (18, 15) (19) (20) (21, 16) (22));
-    let (mut st, mut window) = second_hash_to_round_15(setup, st);
-    second_hash_rounds!(st, window; (4) (5, 17) (6) (7, 18) (8) (9, 19) (10) (11, 20) (12) (13) (14));
-    for (h7, &v) in last.iter_mut().zip(&second_hash_last_rounds(st, &window)) {
-        *h7 = v;
-    }
-    let mut st = first_hash_to_round_17(setup, schedule, first, STREAMS);
-    first_hash_rounds!(st, STREAMS;
-        (0, 21) (1) (2) (3, 22) (4) (5) (6, 23) (7) (8) (9, 24) (10) (11)
-        (12, 25) (13) (14) (15, 26) (16) (17) (18, 27) (19) (20) (21) (22));
-    let (mut st, mut window) = second_hash_to_round_15(setup, st);
-    second_hash_rounds!(st, window; (4) (5, 28) (6) (7, 29) (8) (9, 30) (10) (11, 31) (12) (13) (14));
-    for (h7, &v) in last[STREAMS..]
-        .iter_mut()
-        .zip(&second_hash_last_rounds(st, &window))
-    {
-        *h7 = v;
+    // SAFETY: this function's target features include those of the
+    // intrinsic (AVX) and of every callee.
+    unsafe {
+        let mut w = [_mm256_setzero_si256(); 64];
+        first_schedule_start(first.wrapping_add(LANES as u32), &mut w);
+        // `(row)` or `(row, pair)`: two rounds from `row`, after scheduling the
+        // next batch's `pair`.
+        macro_rules! first_hash_rounds {
+            ($st:ident, $slot0:expr; $(($row:literal $(, $pair:literal)?))+) => {$(
+                $(schedule_pair::<FIRST_ROWS>(
+                    schedule.first_fixed_terms, &mut w, $pair, next_kw, $pair - FIRST_ROW_PAIR,
+                );)?
+                rounds_2_from(&mut $st, &kw.0[$row], $slot0);
+            )+};
+        }
+        // `(group)` or `(group, pair)`: the second hash's schedule group and
+        // four rounds, after scheduling the next batch's `pair`.
+        macro_rules! second_hash_rounds {
+            ($st:ident, $window:ident; $(($group:literal $(, $pair:literal)?))+) => {$(
+                $(schedule_pair::<FIRST_ROWS>(
+                    schedule.first_fixed_terms, &mut w, $pair, next_kw, $pair - FIRST_ROW_PAIR,
+                );)?
+                scheduled_rounds_4(&mut $st, &mut $window, $group);
+            )+};
+        }
+        let mut st = first_hash_to_round_17(setup, schedule, first, 0);
+        first_hash_rounds!(st, 0;
+            (0, 9) (1) (2) (3, 10) (4) (5) (6, 11) (7) (8) (9, 12) (10) (11)
+            (12, 13) (13) (14) (15, 14) (16) (17) (18, 15) (19) (20) (21, 16) (22));
+        let (mut st, mut window) = second_hash_to_round_15(&st, &[setup.midstate; STREAMS]);
+        second_hash_rounds!(st, window; (4) (5, 17) (6) (7, 18) (8) (9, 19) (10) (11, 20) (12) (13) (14));
+        for (h7, &v) in last.iter_mut().zip(&second_hash_last_rounds(st, &window)) {
+            *h7 = v;
+        }
+        let mut st = first_hash_to_round_17(setup, schedule, first, STREAMS);
+        first_hash_rounds!(st, STREAMS;
+            (0, 21) (1) (2) (3, 22) (4) (5) (6, 23) (7) (8) (9, 24) (10) (11)
+            (12, 25) (13) (14) (15, 26) (16) (17) (18, 27) (19) (20) (21) (22));
+        let (mut st, mut window) = second_hash_to_round_15(&st, &[setup.midstate; STREAMS]);
+        second_hash_rounds!(st, window; (4) (5, 28) (6) (7, 29) (8) (9, 30) (10) (11, 31) (12) (13) (14));
+        for (h7, &v) in last[STREAMS..]
+            .iter_mut()
+            .zip(&second_hash_last_rounds(st, &window))
+        {
+            *h7 = v;
+        }
     }
     last
 }
@@ -345,13 +341,15 @@ unsafe fn batch_scheduling_next(
 /// The kernel's `scan` on a CPU with AVX2: batches of eight nonces, each
 /// hashed while the next one's first schedule is computed.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
-pub(super) unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Candidates> {
-    let setup = ScanSetup::new(job);
+pub(super) unsafe fn scan(job: &JobData, start: u32, count: u64) -> Option<Candidates> {
+    // SAFETY: this function's target features include the callee's.
+    let setup = unsafe { ScanSetup::new(job) };
     let schedule = ScheduleSetup::new(job);
     let mut kw = [KwRows::new(), KwRows::new()];
-    first_schedule(&schedule, start, &mut kw[0]);
+    // SAFETY: as above.
+    unsafe { first_schedule(&schedule, start, &mut kw[0]) };
     let mut batch = 0u64;
-    search::scan_in_steps!(start, count, LANES as u32, |first| {
+    scan_in_steps!(start, count, LANES as u32, |first| {
         let [even, odd] = &mut kw;
         let (kw, next_kw) = if batch.is_multiple_of(2) {
             (&*even, odd)
@@ -361,6 +359,6 @@ pub(super) unsafe fn scan(job: &SearchJob, start: u32, count: u64) -> Option<Can
         batch += 1;
         // SAFETY: the caller guarantees this function's instruction sets.
         let last = unsafe { batch_scheduling_next(&setup, &schedule, first, kw, next_kw) };
-        search::candidate_bits(&last, job.target_top)
+        candidate_bits(&last, job.target_top)
     })
 }

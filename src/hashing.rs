@@ -1,25 +1,21 @@
-//! SHA-256 and SHA-256d of byte strings: one-shot functions, a streaming
-//! hasher and midstates.
+//! The public hashing API: SHA-256 and SHA-256d of byte strings, one-shot
+//! functions, a streaming hasher and midstates.
+//!
+//! A layer of its own above the SHA-256 core, rather than part of it: every
+//! block it hashes goes through [`compress_blocks`] here, the one place
+//! where a hardware compression function (chosen at run time from the
+//! kernels in `arch`) can take over without the core depending on the
+//! kernels.
 
-use crate::arch::scalar;
+use crate::sha256::{self, store_state, IV};
 use crate::{Error, Sha256Hash, Sha256dHash};
 
-/// Initial hash value (FIPS 180-4, section 5.3.3).
-pub(crate) const IV: [u32; 8] = [
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-];
-
-/// Round constants (FIPS 180-4, section 4.2.2).
-pub(crate) const K: [u32; 64] = [
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-];
+/// Compresses whole 64-byte blocks into `state`: every compression of the
+/// public hashing API passes here.
+#[inline]
+fn compress_blocks(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
+    sha256::compress_blocks(state, blocks);
+}
 
 /// SHA-256 of `data`.
 ///
@@ -105,13 +101,13 @@ impl Sha256 {
             if self.buffered < 64 {
                 return;
             }
-            scalar::compress(&mut self.state, &self.buffer);
+            compress_blocks(&mut self.state, core::slice::from_ref(&self.buffer));
             self.buffered = 0;
         }
         let mut blocks = data.chunks_exact(64);
         for block in &mut blocks {
             let block: &[u8; 64] = block.try_into().expect("chunks_exact yields 64 bytes");
-            scalar::compress(&mut self.state, block);
+            compress_blocks(&mut self.state, core::slice::from_ref(block));
         }
         let rest = blocks.remainder();
         self.buffer[..rest.len()].copy_from_slice(rest);
@@ -139,12 +135,12 @@ impl Sha256 {
         block[..self.buffered].copy_from_slice(&self.buffer[..self.buffered]);
         block[self.buffered] = 0x80;
         if self.buffered >= 56 {
-            scalar::compress(&mut self.state, &block);
+            compress_blocks(&mut self.state, &[block]);
             block = [0u8; 64];
         }
         block[56..].copy_from_slice(&bit_length.to_be_bytes());
-        scalar::compress(&mut self.state, &block);
-        Sha256Hash::from_byte_array(scalar::store_state(&self.state))
+        compress_blocks(&mut self.state, &[block]);
+        Sha256Hash::from_byte_array(store_state(&self.state))
     }
 
     /// Pads the message and returns its SHA-256d.
@@ -184,8 +180,10 @@ impl Midstate {
     /// ```
     #[must_use]
     pub const fn from_prefix(prefix: &[u8; 64]) -> Self {
+        // The one compression here that does not go through
+        // `compress_blocks`: a run-time dispatch cannot run in a constant.
         Midstate {
-            state: crate::const_compress::compress(IV, prefix),
+            state: sha256::compress_const(IV, prefix),
             length: 64,
         }
     }

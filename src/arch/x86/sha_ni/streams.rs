@@ -1,0 +1,282 @@
+//! What the search and the batch share: SHA256RNDS2's state layout, rounds
+//! and schedule steps on `N` independent streams, the constant `K + W`
+//! tables, and the second hash's first sixteen rounds.
+//!
+//! State layout used by SHA256RNDS2: one register holds lanes
+//! `[F, E, B, A]` (lane 0 first), the other `[H, G, D, C]`.
+
+#[cfg(target_arch = "x86")]
+use core::arch::x86::*;
+#[cfg(target_arch = "x86_64")]
+use core::arch::x86_64::*;
+
+use core::arch::asm;
+
+use crate::arch::groups;
+use crate::sha256::consts::{DIGEST_BITS, PADDING_64_KW};
+use crate::sha256::{DIGEST_KW, HEADER_KW, IV, K, PAD_START};
+
+/// Rounds `first .. first + 2P` of a `K + W` table, two rounds per entry
+/// in the low lanes as SHA256RNDS2 reads them.
+const fn pairs<const P: usize>(kw: &[u32; 64], first: usize) -> [[u32; 4]; P] {
+    let mut out = [[0u32; 4]; P];
+    let mut i = 0;
+    while i < P {
+        out[i] = [kw[first + 2 * i], kw[first + 2 * i + 1], 0, 0];
+        i += 1;
+    }
+    out
+}
+
+/// The round constants in groups of four, one vector load each.
+pub(super) static K_GROUPS: [[u32; 4]; 16] = groups(&K);
+
+/// `K + W` of rounds 4..=15 of the header's second block (constant
+/// padding words), in pairs.
+pub(super) static HEADER_KW_PAIRS: [[u32; 4]; 6] = pairs(&HEADER_KW, 4);
+
+/// `K + W` of rounds 8..=15 of the second hash (constant padding words),
+/// in pairs.
+pub(super) static DIGEST_KW_PAIRS: [[u32; 4]; 4] = pairs(&DIGEST_KW, 8);
+
+/// `K + W` of the padding block of a 64-byte message, all 64 rounds, in
+/// pairs.
+pub(super) static PADDING_64_KW_PAIRS: [[u32; 4]; 32] = pairs(&PADDING_64_KW, 0);
+
+/// A SHA-256 state in SHA256RNDS2's layout.
+#[derive(Clone, Copy)]
+pub(super) struct State {
+    /// Lanes `[F, E, B, A]`.
+    pub(super) abef: __m128i,
+    /// Lanes `[H, G, D, C]`.
+    pub(super) cdgh: __m128i,
+}
+
+/// A message window: the last sixteen schedule words of each stream, in
+/// groups of four, oldest first.
+pub(super) type Window<const N: usize> = [[__m128i; 4]; N];
+
+/// Four words as a vector, `w[0]` in lane 0.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn words(w: [u32; 4]) -> __m128i {
+    // SAFETY: SSE2 is enabled here. The casts keep the bits.
+    unsafe { _mm_set_epi32(w[3] as i32, w[2] as i32, w[1] as i32, w[0] as i32) }
+}
+
+/// Loads four words from a table entry.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn load_words(w: &[u32; 4]) -> __m128i {
+    // SAFETY: SSE2 is enabled here; the unaligned load reads exactly the
+    // 16 bytes of `w`.
+    unsafe { _mm_loadu_si128(w.as_ptr().cast()) }
+}
+
+/// A state `a..h` in SHA256RNDS2's layout.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn to_rnds_layout(s: &[u32; 8]) -> State {
+    // SAFETY: this function's target features are those of `words`.
+    unsafe {
+        State {
+            abef: words([s[5], s[4], s[1], s[0]]),
+            cdgh: words([s[7], s[6], s[3], s[2]]),
+        }
+    }
+}
+
+/// Lane-wise sum of two states (the feed-forward of a compression).
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn add_state(s: State, t: State) -> State {
+    // SAFETY: SSE2 is enabled here.
+    unsafe {
+        State {
+            abef: _mm_add_epi32(s.abef, t.abef),
+            cdgh: _mm_add_epi32(s.cdgh, t.cdgh),
+        }
+    }
+}
+
+/// A state as message words `[A, B, C, D]` and `[E, F, G, H]`.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn to_words(s: State) -> [__m128i; 2] {
+    // SAFETY: SSE2 is enabled here.
+    unsafe {
+        // [D, C, B, A] and [H, G, F, E], then reversed.
+        let dcba = _mm_unpackhi_epi64(s.cdgh, s.abef);
+        let hgfe = _mm_unpacklo_epi64(s.cdgh, s.abef);
+        [
+            _mm_shuffle_epi32::<0x1b>(dcba),
+            _mm_shuffle_epi32::<0x1b>(hgfe),
+        ]
+    }
+}
+
+/// Two rounds on every stream; lanes 0 and 1 of `wk[i]` hold `K + W`.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn rounds_2<const N: usize>(st: &mut [State; N], wk: &[__m128i; N]) {
+    for (s, &wk) in st.iter_mut().zip(wk) {
+        // SAFETY: SHA is enabled here.
+        let abef = unsafe { _mm_sha256rnds2_epu32(s.cdgh, s.abef, wk) };
+        // After two rounds, C, D, G, H are the old A, B, E, F.
+        *s = State { abef, cdgh: s.abef };
+    }
+    interleave_barrier();
+}
+
+/// Keeps the streams interleaved. Left alone, LLVM's scheduler regroups
+/// the instructions stream by stream to save registers, which leaves long
+/// runs of dependent SHA256RNDS2 for the out-of-order window to overlap. An
+/// `asm!` block with side effects is a scheduling boundary, so each step
+/// stays where it is written (the batch went from 1.04 to 1.24 times
+/// `bitcoin_hashes` with this; the nonce search did not change).
+#[inline(always)]
+fn interleave_barrier() {
+    // SAFETY: an empty instruction sequence: it reads and writes nothing.
+    unsafe { asm!("", options(nomem, nostack, preserves_flags)) };
+}
+
+/// Two rounds on every stream with the same `K + W` (constant words).
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn rounds_2_same<const N: usize>(st: &mut [State; N], wk: __m128i) {
+    // SAFETY: this function's target features are those of `rounds_2`.
+    unsafe { rounds_2(st, &[wk; N]) };
+}
+
+/// Two rounds on every stream for each `K + W` pair of `table`.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn rounds_from_table<const N: usize>(st: &mut [State; N], table: &[[u32; 4]]) {
+    for pair in table {
+        // SAFETY: this function's target features are those of the callees.
+        unsafe { rounds_2_same(st, load_words(pair)) };
+    }
+}
+
+/// Four rounds on every stream; `w[i]` holds the stream's four message
+/// words and `k` the four round constants.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn rounds_4<const N: usize>(st: &mut [State; N], w: &[__m128i; N], k: __m128i) {
+    // SAFETY: SSE2 is enabled here, and these target features are those of
+    // `rounds_2`.
+    unsafe {
+        let mut wk = [k; N];
+        for (wk, &w) in wk.iter_mut().zip(w) {
+            *wk = _mm_add_epi32(w, k);
+        }
+        rounds_2(st, &wk);
+        for wk in &mut wk {
+            *wk = _mm_shuffle_epi32::<0x0e>(*wk);
+        }
+        rounds_2(st, &wk);
+    }
+}
+
+/// Rounds `4g..4g+4` on every stream with message words group `j` of its
+/// window (`j < 4`): the rounds of words that need no expansion.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn window_rounds_4<const N: usize>(
+    st: &mut [State; N],
+    window: &Window<N>,
+    j: usize,
+    g: usize,
+) {
+    let mut now = [window[0][j]; N];
+    for (now, m) in now.iter_mut().zip(window) {
+        *now = m[j];
+    }
+    // SAFETY: this function's target features are those of the callees.
+    unsafe { rounds_4(st, &now, load_words(&K_GROUPS[g])) };
+}
+
+/// The next four schedule words of one stream from the sixteen before
+/// them, `m[0]` oldest.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn schedule(m: &[__m128i; 4]) -> __m128i {
+    // SAFETY: SHA, SSE2 and SSSE3 are enabled here.
+    unsafe {
+        let partial = _mm_add_epi32(
+            _mm_sha256msg1_epu32(m[0], m[1]),
+            _mm_alignr_epi8::<4>(m[3], m[2]),
+        );
+        _mm_sha256msg2_epu32(partial, m[3])
+    }
+}
+
+/// Appends one schedule group to every stream's window of four.
+#[inline(always)]
+pub(super) fn slide<const N: usize>(window: &mut Window<N>, next: &[__m128i; N]) {
+    for (m, &next) in window.iter_mut().zip(next) {
+        *m = [m[1], m[2], m[3], next];
+    }
+}
+
+/// Schedule group `g` (words `4g..4g+4`) of every stream from its window
+/// of the previous four groups, then rounds `4g..4g+4`; the window slides.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn scheduled_rounds_4<const N: usize>(
+    st: &mut [State; N],
+    window: &mut Window<N>,
+    g: usize,
+) {
+    let mut next = [window[0][3]; N];
+    for (next, m) in next.iter_mut().zip(window.iter()) {
+        // SAFETY: this function's target features are those of `schedule`.
+        *next = unsafe { schedule(m) };
+    }
+    slide(window, &next);
+    // SAFETY: this function's target features are those of the callees.
+    unsafe { rounds_4(st, &next, load_words(&K_GROUPS[g])) };
+}
+
+/// `scheduled_rounds_4` for each listed group, written out one after the
+/// other: as a loop LLVM keeps the sliding windows in memory and copies
+/// them around on every iteration. Callers are `unsafe fn`s with
+/// `scheduled_rounds_4`'s target features.
+macro_rules! scheduled_rounds_4_each {
+    ($st:expr, $window:expr, $($g:literal),+) => {
+        // SAFETY: the caller's target features are those of
+        // `scheduled_rounds_4` (see the macro's documentation).
+        $(unsafe { $crate::arch::x86::sha_ni::streams::scheduled_rounds_4($st, $window, $g) };)+
+    };
+}
+pub(super) use scheduled_rounds_4_each;
+
+/// The second hash's rounds 0..=15 for every stream: its message is the
+/// digest `first + feed_forward` (the first hash's state before and its
+/// value added after the last compression) and the constant padding.
+/// Returns the states and each stream's schedule window of words 0..=15.
+///
+/// The search's feed-forward is the job's midstate, the batch's the state
+/// after each input's first block.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn second_hash_to_round_15<const N: usize>(
+    first: &[State; N],
+    feed_forward: &[State; N],
+) -> ([State; N], Window<N>) {
+    // SAFETY: this function's target features are those of the callees.
+    unsafe {
+        let padding = [words([PAD_START, 0, 0, 0]), words([0, 0, 0, DIGEST_BITS])];
+        let mut window = [[padding[0]; 4]; N];
+        for ((m, s), ff) in window.iter_mut().zip(first).zip(feed_forward) {
+            let [w0_3, w4_7] = to_words(add_state(*s, *ff));
+            *m = [w0_3, w4_7, padding[0], padding[1]];
+        }
+        let mut st = [to_rnds_layout(&IV); N];
+        window_rounds_4(&mut st, &window, 0, 0);
+        window_rounds_4(&mut st, &window, 1, 1);
+        // Words 8..=15 are the constant padding.
+        rounds_from_table(&mut st, &DIGEST_KW_PAIRS);
+        (st, window)
+    }
+}

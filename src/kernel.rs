@@ -1,0 +1,50 @@
+//! The public names of the kernels: [`Kernel`], generated from the one
+//! list of kernels in `arch` (see `arch::kernel_list!`). What a kernel can
+//! do at run time (availability, the fastest one) is in the engine.
+
+use core::fmt;
+
+/// Turns the kernel list into the public enum with its order and names.
+macro_rules! define_kernel_enum {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $name:literal, $token:ty, cfg($($cfg:tt)*);
+    )+) => {
+        /// A nonce-search and hashing kernel: one instruction set's
+        /// implementation.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Kernel {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Kernel {
+            /// Every kernel this version of the crate knows, fastest last.
+            pub const ALL: [Kernel; [$($name),+].len()] = [$(Kernel::$variant),+];
+
+            /// The kernel's short name, as accepted by
+            /// [`Kernel::from_name`]:
+            #[doc = concat!($("`", $name, "` "),+)]
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $( Kernel::$variant => $name, )+
+                }
+            }
+        }
+    };
+}
+crate::arch::kernel_list!(define_kernel_enum);
+
+impl Kernel {
+    /// Position in [`Kernel::ALL`].
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Kernel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
