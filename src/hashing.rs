@@ -69,6 +69,11 @@ impl Default for Sha256 {
 
 impl Sha256 {
     /// A hasher that has seen no input.
+    ///
+    /// ```
+    /// const HASHER: sha256d::Sha256 = sha256d::Sha256::new();
+    /// assert_eq!(HASHER.finalize(), sha256d::sha256(b""));
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Sha256 {
@@ -80,6 +85,13 @@ impl Sha256 {
     }
 
     /// Resumes hashing after a midstate.
+    ///
+    /// ```
+    /// use sha256d::{Midstate, Sha256};
+    /// let mut hasher = Sha256::from_midstate(&Midstate::from_prefix(&[1; 64]));
+    /// hasher.update(b"more");
+    /// assert_eq!(hasher.finalize(), sha256d::sha256(&[&[1u8; 64][..], b"more"].concat()));
+    /// ```
     #[must_use]
     pub const fn from_midstate(midstate: &Midstate) -> Self {
         Sha256 {
@@ -91,6 +103,13 @@ impl Sha256 {
     }
 
     /// Appends `data` to the message.
+    ///
+    /// ```
+    /// let mut hasher = sha256d::Sha256::new();
+    /// hasher.update(b"ab");
+    /// hasher.update(b"c");
+    /// assert_eq!(hasher.finalize(), sha256d::sha256(b"abc"));
+    /// ```
     pub fn update(&mut self, mut data: &[u8]) {
         self.length = self.length.wrapping_add(data.len() as u64);
         if self.buffered > 0 {
@@ -115,6 +134,14 @@ impl Sha256 {
     }
 
     /// The midstate, if the message so far is a whole number of blocks.
+    ///
+    /// ```
+    /// let mut hasher = sha256d::Sha256::new();
+    /// hasher.update(&[0; 64]);
+    /// assert!(hasher.midstate().is_some());
+    /// hasher.update(b"x");
+    /// assert!(hasher.midstate().is_none());
+    /// ```
     #[must_use]
     pub const fn midstate(&self) -> Option<Midstate> {
         if self.buffered == 0 {
@@ -128,6 +155,11 @@ impl Sha256 {
     }
 
     /// Pads the message and returns its SHA-256.
+    ///
+    /// ```
+    /// let hash = sha256d::Sha256::new().chain_update(b"abc").finalize();
+    /// assert_eq!(hash.to_string()[..8], *"ba7816bf");
+    /// ```
     #[must_use]
     pub fn finalize(mut self) -> Sha256Hash {
         let bit_length = self.length.wrapping_mul(8);
@@ -144,6 +176,11 @@ impl Sha256 {
     }
 
     /// Pads the message and returns its SHA-256d.
+    ///
+    /// ```
+    /// let hash = sha256d::Sha256::new().chain_update(b"abc").finalize_sha256d();
+    /// assert_eq!(hash, sha256d::sha256d(b"abc"));
+    /// ```
     #[must_use]
     pub fn finalize_sha256d(self) -> Sha256dHash {
         Sha256dHash::from_byte_array(sha256(self.finalize().as_byte_array()).to_byte_array())
@@ -190,6 +227,13 @@ impl Midstate {
 
     /// The midstate after `blocks`, whose length must be a multiple of 64.
     ///
+    /// ```
+    /// use sha256d::{Error, Midstate};
+    /// assert_eq!(Midstate::from_blocks(&[3; 128])?.bytes_hashed(), 128);
+    /// assert!(matches!(Midstate::from_blocks(&[3; 100]), Err(Error::InvalidLength { .. })));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidLength`] (with the length rounded down to a whole
     /// block as the expected value) if it is not.
@@ -211,6 +255,13 @@ impl Midstate {
 
     /// A midstate from raw state words and the number of bytes they cover.
     ///
+    /// ```
+    /// use sha256d::Midstate;
+    /// let m = Midstate::from_prefix(&[9; 64]);
+    /// assert_eq!(Midstate::from_state(m.state(), 64)?, m);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidLength`] if `bytes_hashed` is not a multiple of 64.
     pub fn from_state(state: [u32; 8], bytes_hashed: u64) -> Result<Self, Error> {
@@ -227,18 +278,32 @@ impl Midstate {
     }
 
     /// The eight state words.
+    ///
+    /// ```
+    /// let m = sha256d::Midstate::from_prefix(&[0; 64]);
+    /// assert_eq!(m.state().len(), 8);
+    /// ```
     #[must_use]
     pub const fn state(&self) -> [u32; 8] {
         self.state
     }
 
     /// How many message bytes this state covers.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::Midstate::from_prefix(&[0; 64]).bytes_hashed(), 64);
+    /// ```
     #[must_use]
     pub const fn bytes_hashed(&self) -> u64 {
         self.length
     }
 
     /// SHA-256 of the prefix followed by `tail`.
+    ///
+    /// ```
+    /// let m = sha256d::Midstate::from_prefix(&[0; 64]);
+    /// assert_eq!(m.finish(b"!"), sha256d::sha256(&[&[0u8; 64][..], b"!"].concat()));
+    /// ```
     #[must_use]
     pub fn finish(&self, tail: &[u8]) -> Sha256Hash {
         let mut hasher = Sha256::from_midstate(self);
@@ -247,6 +312,11 @@ impl Midstate {
     }
 
     /// SHA-256d of the prefix followed by `tail`.
+    ///
+    /// ```
+    /// let m = sha256d::Midstate::from_prefix(&[0; 64]);
+    /// assert_eq!(m.finish_sha256d(b"!"), sha256d::sha256d(&[&[0u8; 64][..], b"!"].concat()));
+    /// ```
     #[must_use]
     pub fn finish_sha256d(&self, tail: &[u8]) -> Sha256dHash {
         Sha256dHash::from_byte_array(sha256(self.finish(tail).as_byte_array()).to_byte_array())
