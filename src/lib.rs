@@ -1,8 +1,8 @@
 //! SHA-256 and SHA-256d (Bitcoin's proof-of-work hash), and block-header
 //! nonce search with kernels chosen at run time from what the CPU offers.
 //!
-//! - Hashing: [`sha256`], [`sha256d`], the streaming [`Sha256`] and
-//!   [`Midstate`] (a `const fn` away from a 64-byte prefix).
+//! - Hashing: [`sha256`](fn@crate::sha256), [`sha256d`], the streaming
+//!   [`Sha256`] and [`Midstate`] (a `const fn` away from a 64-byte prefix).
 //! - One family of hash types instead of bare arrays: [`Sha256Hash`]
 //!   (displayed in byte order), and the byte-reversed SHA-256d types
 //!   [`Sha256dHash`], [`BlockHash`], [`Txid`] and [`TxMerkleNode`].

@@ -6,21 +6,14 @@ mod common;
 use std::ops::ControlFlow;
 
 use common::{
-    assert_all_kernels_find, engines, read_headers, reference_solutions, search_all,
-    target_equal_to_hash,
+    assert_all_kernels_find, engines, genesis_bytes, read_headers, reference_solutions, search_all,
+    target_equal_to_hash, target_with_top,
 };
 use proptest::prelude::*;
 use sha256d::{BlockHeader, Engine, Kernel, NonceRange, SearchEnd, SearchJob, Solution, Target};
 
-/// A target with the given top 32 bits and all lower bits set.
-fn target_with_top(top: u32) -> Target {
-    let mut bytes = [0xff; 32];
-    bytes[28..].copy_from_slice(&top.to_le_bytes());
-    Target::from_le_bytes(bytes)
-}
-
 fn genesis() -> [u8; 80] {
-    read_headers("mainnet-retarget-headers.txt")[0].1
+    genesis_bytes()
 }
 
 #[test]

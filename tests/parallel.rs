@@ -9,21 +9,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use common::{engines, read_headers, search_all};
+use common::{engines, genesis_bytes, search_all, target_with_top};
 use proptest::prelude::*;
 use sha256d::parallel::{ParallelEnd, ParallelSearch};
 use sha256d::{BlockHeader, Engine, NonceRange, SearchJob, Solution, Target};
 
-/// A target with the given top 32 bits and all lower bits set: about
-/// `top / 2^32` of nonces win.
-fn target_with_top(top: u32) -> Target {
-    let mut bytes = [0xff; 32];
-    bytes[28..].copy_from_slice(&top.to_le_bytes());
-    Target::from_le_bytes(bytes)
-}
-
 fn genesis() -> BlockHeader {
-    BlockHeader::from_bytes(&read_headers("mainnet-retarget-headers.txt")[0].1)
+    BlockHeader::from_bytes(&genesis_bytes())
 }
 
 /// What the single-threaded search returns when it stops at the first hit.

@@ -59,6 +59,15 @@ pub(crate) const fn varies_with_nonce(i: usize) -> bool {
     i == 3 || i >= 18
 }
 
+/// Whether schedule word `i` (`16 <= i < 64`) of the first hash has a term
+/// that does not depend on the nonce: false from word 34 on.
+pub(crate) const fn has_fixed_terms(i: usize) -> bool {
+    !varies_with_nonce(i - 2)
+        || !varies_with_nonce(i - 7)
+        || !varies_with_nonce(i - 15)
+        || !varies_with_nonce(i - 16)
+}
+
 impl JobData {
     /// The data for a header whose first 64 bytes hash to `midstate` and
     /// whose second block starts with `tail`, searching for hashes whose top
@@ -134,7 +143,7 @@ fn precompute_rounds(midstate: &[u32; 8], tail: &[u32; 3]) -> ([u32; 8], u32, u3
 /// See [`JobData::fixed_terms`]; `w` holds the words below 18 (word 3 is
 /// ignored).
 fn fixed_terms(w: &[u32; 18]) -> [u32; 64] {
-    let fixed = |i: usize| !varies_with_nonce(i) && i < 18;
+    let fixed = |i: usize| !varies_with_nonce(i);
     let mut sums = [0u32; 64];
     for (i, sum) in sums.iter_mut().enumerate().skip(18) {
         if fixed(i - 2) {

@@ -6,7 +6,7 @@
 //! `#[target_feature]` entry points; everything here is `#[inline(always)]`
 //! so that it is compiled with the kernel's instruction set.
 //!
-//! Rounds are unrolled by the [`unroll!`] macro rather than left to the
+//! Rounds are unrolled by the `unroll!` macro rather than left to the
 //! optimiser's heuristics: with every round and schedule index a constant,
 //! the schedule stays in registers (or fixed stack slots), the roles of the
 //! working variables are renamed instead of moved, and the constant words of
@@ -237,10 +237,22 @@ fn compress<V: Lanes>(state: [V; 8], block: [V; 16]) -> [V; 8] {
     add_states(state, s.words())
 }
 
+/// Every word of a constant block as a vector, written out word by word:
+/// `array::map` over sixteen words may be left out of line, and then the
+/// compiler no longer sees which words are zero or constant.
+#[inline(always)]
+fn splat_block<V: Lanes>(block: &[u32; 16]) -> Window<V> {
+    let mut w = [V::splat(0); 16];
+    unroll!(i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] {
+        w[i] = V::splat(block[i]);
+    });
+    w
+}
+
 /// The message block of the second hash: `digest` and its padding.
 #[inline(always)]
 fn digest_block<V: Lanes>(digest: [V; 8]) -> Window<V> {
-    let mut w = DIGEST_BLOCK.map(V::splat);
+    let mut w = splat_block(&DIGEST_BLOCK);
     w[..8].copy_from_slice(&digest);
     w
 }
@@ -291,7 +303,7 @@ fn last_state_word<V: Lanes>(job: &JobData, nonces: V) -> V {
     let w3 = nonces.swap_bytes();
 
     // Second block of the header: tail, nonce, 0x80, zeros, length 640.
-    let mut w = HEADER_BLOCK.map(V::splat);
+    let mut w = splat_block(&HEADER_BLOCK);
     for (w, &tail) in w.iter_mut().zip(&job.tail) {
         *w = V::splat(tail);
     }

@@ -2,7 +2,7 @@
 //! [`KernelImpl`], and all listed once, in [`kernel_list!`].
 //!
 //! This layer sits between the search driver and the SHA-256 core: it
-//! imports [`sha256`](crate::sha256) and nothing above itself (not the
+//! imports [`sha256`](mod@crate::sha256) and nothing above itself (not the
 //! search driver, not the public hashing API). What a kernel knows about a
 //! search is a [`JobData`]; what it reports is [`Candidates`].
 //!

@@ -41,6 +41,19 @@ pub fn read_headers(name: &str) -> Vec<(u32, [u8; 80])> {
     headers
 }
 
+/// The genesis block's header, wire format, from the vectors.
+pub fn genesis_bytes() -> [u8; 80] {
+    read_headers("mainnet-retarget-headers.txt")[0].1
+}
+
+/// A target with the given top 32 bits and all lower bits set: about
+/// `top / 2^32` of nonces win, and every kernel candidate is a solution.
+pub fn target_with_top(top: u32) -> Target {
+    let mut bytes = [0xff; 32];
+    bytes[28..].copy_from_slice(&top.to_le_bytes());
+    Target::from_le_bytes(bytes)
+}
+
 /// One engine per kernel this CPU runs (scalar first). Kernels the CPU
 /// lacks are skipped, and said so once per test binary.
 pub fn engines() -> Vec<Engine> {

@@ -1,7 +1,7 @@
 //! NEON kernel: four nonces (or four 64-byte messages) per step, in the
 //! four 32-bit lanes of a 128-bit register, for AArch64 cores without the
 //! SHA-2 extension. The SHA-256 arithmetic is
-//! [`lanes`](crate::arch::lanes); this module supplies the vector type.
+//! [`crate::arch::lanes`]; this module supplies the vector type.
 //!
 //! A rotation is two instructions instead of three: a shift left, then SRI
 //! (shift right and insert) puts the right-shifted value under the bits the

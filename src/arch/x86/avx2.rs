@@ -1,6 +1,6 @@
 //! AVX2 kernel: eight nonces (or eight 64-byte messages) per step, in the
 //! eight 32-bit lanes of a 256-bit register. The SHA-256 arithmetic is
-//! [`lanes`](crate::arch::lanes); this module supplies the vector type.
+//! [`crate::arch::lanes`]; this module supplies the vector type.
 
 #![allow(unsafe_code)]
 

@@ -1,6 +1,6 @@
 //! SSE4.1 kernel: four nonces (or four 64-byte messages) per step, in the
 //! four 32-bit lanes of a 128-bit register. The SHA-256 arithmetic is
-//! [`lanes`](crate::arch::lanes); this module supplies the vector type.
+//! [`crate::arch::lanes`]; this module supplies the vector type.
 //!
 //! Most operations are SSE2. Since Rust 1.87 an SSE2 intrinsic is a safe
 //! call wherever SSE2 is enabled, as it always is on x86-64, but the crate

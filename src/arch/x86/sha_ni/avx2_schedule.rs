@@ -44,7 +44,7 @@ use super::streams::{
     load_words, rounds_2, rounds_2_same, rounds_from_table, scheduled_rounds_4,
     second_hash_to_round_15, State, HEADER_KW_PAIRS,
 };
-use crate::arch::job::varies_with_nonce;
+use crate::arch::job::{has_fixed_terms, varies_with_nonce};
 use crate::arch::{candidate_bits, scan_in_steps, Candidates, JobData};
 use crate::sha256::K;
 
@@ -130,20 +130,37 @@ unsafe fn small_sigma1_x8(x: __m256i) -> __m256i {
 unsafe fn schedule_word(fixed: &[u32; 64], w: &[__m256i; 64], i: usize) -> __m256i {
     // SAFETY: AVX2 is enabled here, the target features of the callees.
     unsafe {
-        let mut sum = _mm256_set1_epi32(fixed[i] as i32);
+        // From word 34 on every term varies: no fixed sum to load and add.
+        let mut sum = if has_fixed_terms(i) {
+            Some(_mm256_set1_epi32(fixed[i] as i32))
+        } else {
+            None
+        };
         if varies_with_nonce(i - 2) {
-            sum = _mm256_add_epi32(sum, small_sigma1_x8(w[i - 2]));
+            sum = Some(add_to(sum, small_sigma1_x8(w[i - 2])));
         }
         if varies_with_nonce(i - 7) {
-            sum = _mm256_add_epi32(sum, w[i - 7]);
+            sum = Some(add_to(sum, w[i - 7]));
         }
         if varies_with_nonce(i - 15) {
-            sum = _mm256_add_epi32(sum, small_sigma0_x8(w[i - 15]));
+            sum = Some(add_to(sum, small_sigma0_x8(w[i - 15])));
         }
         if varies_with_nonce(i - 16) {
-            sum = _mm256_add_epi32(sum, w[i - 16]);
+            sum = Some(add_to(sum, w[i - 16]));
         }
-        sum
+        // Every word from 18 on has a varying term: never `None`.
+        sum.unwrap_or(_mm256_setzero_si256())
+    }
+}
+
+/// `sum + x`, or `x` when there is no sum yet.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
+unsafe fn add_to(sum: Option<__m256i>, x: __m256i) -> __m256i {
+    match sum {
+        // SAFETY: AVX2 is enabled here.
+        Some(sum) => unsafe { _mm256_add_epi32(sum, x) },
+        None => x,
     }
 }
 
