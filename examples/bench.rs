@@ -1,5 +1,7 @@
-//! Hash rate of every kernel this CPU runs, on one thread and on all
-//! threads, as a table (or JSON).
+//! Hash rate of every kernel this CPU runs, and of the peers (other
+//! crates' SHA-256 in a midstate loop, as in `benches/search.rs`), on one
+//! thread and on all threads, as a table (or JSON): the quick way to
+//! compare machines.
 //!
 //! ```text
 //! cargo run --release --example bench
@@ -7,16 +9,24 @@
 //! cargo run --release --example bench -- --json
 //! ```
 //!
-//! Each kernel searches block 830,000's header with its own target (as in
-//! real mining: almost no solutions) for a fixed time, default 2 seconds.
-//! Columns: kernel, threads, MH/s, cycles per nonce per thread (when the
-//! clock is known: `--mhz`, or the `cpu MHz` line of `/proc/cpuinfo` on
-//! Linux, which on many machines is the nominal rather than the boost
-//! clock), and the speed-up over the scalar kernel at the same thread
-//! count.
+//! Each kernel and peer searches block 830,000's header with its own
+//! target (as in real mining: almost no solutions) for a fixed time,
+//! default 2 seconds. Columns: kernel or peer, threads, MH/s, cycles per
+//! nonce per thread, and the speed-up over the scalar kernel and over the
+//! `sha2` peer at the same thread count.
 //!
-//! `--json` prints `{"results": [{"kernel": "sha-ni", "threads": 1, "mhs":
-//! F, "seconds": F, "hashes": N}, ...]}` on stdout instead.
+//! Cycles per nonce need the core clock. It is measured (not read from
+//! `/proc/cpuinfo`, which on many machines shows the nominal rather than
+//! the boost clock): a dependent chain of rotate and add instructions, one
+//! cycle each, is timed against the wall clock many times for about a
+//! millisecond each, and the fastest run counts (a run the scheduler
+//! interrupted can only look slower). `--mhz` overrides it. The table's
+//! last line says which clock was used.
+//!
+//! `--json` prints `{"clock_mhz": F, "clock_source": "measured" | "--mhz",
+//! "results": [{"kernel": "sha-ni", "peer": false, "threads": 1, "mhs": F,
+//! "cycles_per_nonce": F, "seconds": F, "hashes": N}, ...]}` on stdout
+//! instead; peers have `"peer": true` and their name as `"kernel"`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -27,6 +37,10 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use sha256d::parallel::ParallelSearch;
 use sha256d::{BlockHeader, Engine, Kernel, NonceRange, SearchJob};
+
+#[path = "../benches/common/peers.rs"]
+mod peers;
+use peers::{BitcoinHashesPeer, Sha2Peer};
 
 /// Block 830,000, from `tests/vectors/block-830000-header.txt`.
 const HEADER_HEX: &str = concat!(
@@ -44,7 +58,7 @@ struct Cli {
     /// Most threads to measure [default: all cores]
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// CPU clock in MHz for the cycles-per-nonce column [default: from /proc/cpuinfo if present]
+    /// CPU clock in MHz for the cycles-per-nonce column [default: measured]
     #[arg(long, value_name = "MHZ")]
     mhz: Option<f64>,
     /// Print JSON on stdout instead of a table
@@ -52,9 +66,25 @@ struct Cli {
     json: bool,
 }
 
-/// One kernel at one thread count.
+/// What was measured: one of the crate's kernels, or a peer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    Kernel(Kernel),
+    Peer(&'static str),
+}
+
+impl Subject {
+    fn name(self) -> &'static str {
+        match self {
+            Subject::Kernel(kernel) => kernel.name(),
+            Subject::Peer(name) => name.strip_prefix("peer/").unwrap_or(name),
+        }
+    }
+}
+
+/// One kernel or peer at one thread count.
 struct Measurement {
-    kernel: Kernel,
+    subject: Subject,
     threads: usize,
     hashes: u64,
     seconds: f64,
@@ -117,6 +147,8 @@ fn main() -> ExitCode {
     };
     let job = SearchJob::new(&header, target);
     let duration = Duration::from_secs_f64(cli.seconds);
+    let sha2_peer = Sha2Peer::new(&header, target);
+    let bitcoin_hashes_peer = BitcoinHashesPeer::new(&header, target);
 
     // Say what is running, on a terminal only.
     let show_status = std::io::stderr().is_terminal();
@@ -129,17 +161,55 @@ fn main() -> ExitCode {
             results.push(measure(engine, threads, &job, duration));
         }
     }
+    for &threads in &thread_counts {
+        if show_status {
+            eprint!("measuring the peers on {threads} thread(s)...\r");
+        }
+        results.push(measure_peer(
+            Sha2Peer::NAME,
+            threads,
+            duration,
+            |start, count| sha2_peer.search(start, count),
+        ));
+        results.push(measure_peer(
+            BitcoinHashesPeer::NAME,
+            threads,
+            duration,
+            |start, count| bitcoin_hashes_peer.search(start, count),
+        ));
+    }
+    let clock = match cli.mhz {
+        Some(mhz) => Clock {
+            mhz,
+            source: "--mhz",
+        },
+        None => {
+            if show_status {
+                eprint!("{:60}\r", "measuring the core clock...");
+            }
+            Clock {
+                mhz: measure_clock_mhz(),
+                source: "measured",
+            }
+        }
+    };
     if show_status {
         eprint!("{:60}\r", "");
     }
 
     if cli.json {
-        print_json(&results);
+        print_json(&results, clock);
     } else {
-        let mhz = cli.mhz.or_else(clock_mhz_from_cpuinfo);
-        print_table(&results, mhz);
+        print_table(&results, clock);
     }
     ExitCode::SUCCESS
+}
+
+/// The core clock used for cycles per nonce, and where it came from.
+#[derive(Clone, Copy)]
+struct Clock {
+    mhz: f64,
+    source: &'static str,
 }
 
 /// Runs `engine` on `threads` threads for about `duration`, starting over
@@ -162,66 +232,138 @@ fn measure(engine: Engine, threads: usize, job: &SearchJob, duration: Duration) 
         hashes
     });
     Measurement {
-        kernel: engine.kernel(),
+        subject: Subject::Kernel(engine.kernel()),
         threads,
         hashes,
         seconds: started.elapsed().as_secs_f64(),
     }
 }
 
-/// The first `cpu MHz` value in `/proc/cpuinfo`, on Linux.
-fn clock_mhz_from_cpuinfo() -> Option<f64> {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    cpuinfo
-        .lines()
-        .filter(|line| line.starts_with("cpu MHz"))
-        .find_map(|line| line.split(':').nth(1)?.trim().parse::<f64>().ok())
-        .filter(|mhz| *mhz > 0.0)
+/// Nonces a peer hashes between two looks at the clock.
+const PEER_CHUNK: u32 = 1 << 16;
+
+/// Runs a peer's `search(start, count)` on `threads` threads for about
+/// `duration`, each thread on its own nonces.
+fn measure_peer(
+    name: &'static str,
+    threads: usize,
+    duration: Duration,
+    search: impl Fn(u32, u32) -> u32 + Sync,
+) -> Measurement {
+    let time_up = AtomicBool::new(false);
+    let started = Instant::now();
+    let hashes: u64 = thread::scope(|scope| {
+        scope.spawn(|| {
+            thread::sleep(duration);
+            time_up.store(true, Ordering::Relaxed);
+        });
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (search, time_up) = (&search, &time_up);
+                scope.spawn(move || {
+                    let mut start = (t as u32).wrapping_mul(1 << 28);
+                    let mut hashes = 0u64;
+                    while !time_up.load(Ordering::Relaxed) {
+                        std::hint::black_box(search(start, PEER_CHUNK));
+                        start = start.wrapping_add(PEER_CHUNK);
+                        hashes += u64::from(PEER_CHUNK);
+                    }
+                    hashes
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("peer thread"))
+            .sum()
+    });
+    Measurement {
+        subject: Subject::Peer(name),
+        threads,
+        hashes,
+        seconds: started.elapsed().as_secs_f64(),
+    }
 }
 
-fn print_table(results: &[Measurement], mhz: Option<f64>) {
-    let cycles_column = mhz.is_some();
-    print!("{:<8} {:>7} {:>10}", "kernel", "threads", "MH/s");
-    if cycles_column {
-        print!(" {:>14}", "cycles/nonce");
-    }
-    println!(" {:>15}", "x scalar");
-    for m in results {
-        print!("{:<8} {:>7} {:>10.2}", m.kernel.name(), m.threads, m.mhs());
-        if let Some(mhz) = mhz {
-            // Each thread runs on its own core at `mhz` million cycles a second.
-            let cycles = mhz * m.threads as f64 / m.mhs();
-            if cycles.is_finite() {
-                print!(" {cycles:>14.0}");
-            } else {
-                print!(" {:>14}", "-");
+/// The core clock in MHz, measured: a chain of `STEPS` dependent steps of
+/// two one-cycle instructions (rotate, add) is timed many times, and the
+/// fastest run counts, since being descheduled can only make a run slower.
+/// The rotation keeps the compiler from folding the chain into a formula.
+fn measure_clock_mhz() -> f64 {
+    const STEPS: u64 = 1 << 20;
+    const CYCLES_PER_STEP: f64 = 2.0;
+    const RUNS: usize = 400;
+    let constant = std::hint::black_box(0x9e37_79b9_7f4a_7c15u64);
+    let mut best = f64::MAX;
+    for _ in 0..RUNS {
+        let mut x = std::hint::black_box(1u64);
+        let started = Instant::now();
+        for _ in 0..STEPS / 8 {
+            for _ in 0..8 {
+                x = x.rotate_left(1).wrapping_add(constant);
             }
         }
-        let scalar = results
-            .iter()
-            .find(|s| s.kernel == Kernel::Scalar && s.threads == m.threads);
-        match scalar {
-            Some(scalar) => println!(" {:>15.2}", m.mhs() / scalar.mhs()),
-            None => println!(" {:>15}", "-"),
-        }
+        let seconds = started.elapsed().as_secs_f64();
+        std::hint::black_box(x);
+        best = best.min(seconds);
     }
-    if let Some(mhz) = mhz {
-        println!("(clock {mhz:.0} MHz)");
-    }
+    STEPS as f64 * CYCLES_PER_STEP / best / 1e6
 }
 
-fn print_json(results: &[Measurement]) {
+fn print_table(results: &[Measurement], clock: Clock) {
+    println!(
+        "{:<24} {:>7} {:>10} {:>13} {:>9} {:>9}",
+        "kernel or peer", "threads", "MH/s", "cycles/nonce", "x scalar", "x sha2"
+    );
+    for m in results {
+        let relative = |to: Subject| {
+            results
+                .iter()
+                .find(|r| r.subject == to && r.threads == m.threads)
+                .map(|r| m.mhs() / r.mhs())
+                .filter(|x| x.is_finite())
+                .map_or_else(|| "-".to_string(), |x| format!("{x:.2}"))
+        };
+        println!(
+            "{:<24} {:>7} {:>10.2} {:>13} {:>9} {:>9}",
+            m.subject.name(),
+            m.threads,
+            m.mhs(),
+            cycles_per_nonce(m, clock).map_or_else(|| "-".to_string(), |c| format!("{c:.0}")),
+            relative(Subject::Kernel(Kernel::Scalar)),
+            relative(Subject::Peer(Sha2Peer::NAME)),
+        );
+    }
+    println!("(clock {:.0} MHz, {})", clock.mhz, clock.source);
+}
+
+/// Cycles per nonce on each thread: every thread runs on its own core at
+/// the clock's rate.
+fn cycles_per_nonce(m: &Measurement, clock: Clock) -> Option<f64> {
+    Some(clock.mhz * m.threads as f64 / m.mhs()).filter(|c| c.is_finite())
+}
+
+fn print_json(results: &[Measurement], clock: Clock) {
     let results: Vec<serde_json::Value> = results
         .iter()
         .map(|m| {
             serde_json::json!({
-                "kernel": m.kernel.name(),
+                "kernel": m.subject.name(),
+                "peer": matches!(m.subject, Subject::Peer(_)),
                 "threads": m.threads,
                 "mhs": m.mhs(),
+                "cycles_per_nonce": cycles_per_nonce(m, clock),
                 "seconds": m.seconds,
                 "hashes": m.hashes,
             })
         })
         .collect();
-    println!("{}", serde_json::json!({ "results": results }));
+    println!(
+        "{}",
+        serde_json::json!({
+            "clock_mhz": clock.mhz,
+            "clock_source": clock.source,
+            "results": results,
+        })
+    );
 }

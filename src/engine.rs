@@ -15,6 +15,11 @@ use crate::{BlockHash, BlockHeader, Error, Kernel, Target};
 impl Kernel {
     /// Looks a kernel up by [`Kernel::name`] (ASCII case ignored).
     ///
+    /// ```
+    /// assert_eq!(sha256d::Kernel::from_name("SHA-NI")?, sha256d::Kernel::ShaNi);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::UnknownKernel`].
     pub fn from_name(name: &str) -> Result<Kernel, Error> {
@@ -26,17 +31,29 @@ impl Kernel {
 
     /// Whether this CPU (and this build) can run the kernel and it passed
     /// its self-test.
+    ///
+    /// ```
+    /// assert!(sha256d::Kernel::Scalar.is_available());
+    /// ```
     #[must_use]
     pub fn is_available(self) -> bool {
         Engine::new(self).is_ok()
     }
 
     /// The kernels this CPU can run, in [`Kernel::ALL`] order.
+    ///
+    /// ```
+    /// assert!(sha256d::Kernel::available().any(|k| k == sha256d::Kernel::Scalar));
+    /// ```
     pub fn available() -> impl Iterator<Item = Kernel> {
         Kernel::ALL.into_iter().filter(|k| k.is_available())
     }
 
     /// The fastest available kernel.
+    ///
+    /// ```
+    /// assert!(sha256d::Kernel::best().is_available());
+    /// ```
     #[must_use]
     pub fn best() -> Kernel {
         Engine::best().kernel()
@@ -160,6 +177,12 @@ static BEST: AtomicU8 = AtomicU8::new(0);
 impl Engine {
     /// The engine for `kernel`.
     ///
+    /// ```
+    /// use sha256d::{Engine, Kernel};
+    /// assert_eq!(Engine::new(Kernel::Scalar)?.kernel(), Kernel::Scalar);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::KernelUnavailable`] if this CPU, its OS or this build cannot
     /// run it; [`Error::KernelSelfTestFailed`] if it gave a wrong answer on
@@ -183,6 +206,11 @@ impl Engine {
 
     /// The fastest kernel this CPU runs correctly; detection and self-tests
     /// run on the first call only.
+    ///
+    /// ```
+    /// let engine = sha256d::Engine::best();
+    /// assert_eq!(engine.kernel(), sha256d::Kernel::best());
+    /// ```
     #[must_use]
     pub fn best() -> Engine {
         let cached = BEST.load(Ordering::Relaxed);
@@ -202,17 +230,32 @@ impl Engine {
 
     /// An engine for every kernel this CPU runs, in [`Kernel::ALL`] order
     /// (scalar first): what benchmarks and equivalence checks iterate over.
+    ///
+    /// ```
+    /// for engine in sha256d::Engine::available() {
+    ///     assert!(engine.kernel().is_available());
+    /// }
+    /// ```
     pub fn available() -> impl Iterator<Item = Engine> {
         Kernel::ALL.into_iter().filter_map(|k| Engine::new(k).ok())
     }
 
     /// The portable reference engine, available everywhere.
+    ///
+    /// ```
+    /// const ENGINE: sha256d::Engine = sha256d::Engine::scalar();
+    /// assert_eq!(ENGINE.kernel(), sha256d::Kernel::Scalar);
+    /// ```
     #[must_use]
     pub const fn scalar() -> Engine {
         Engine { backend: SCALAR }
     }
 
     /// Which kernel this engine runs.
+    ///
+    /// ```
+    /// println!("running {}", sha256d::Engine::best().kernel());
+    /// ```
     #[must_use]
     pub fn kernel(&self) -> Kernel {
         self.backend.kernel()
@@ -224,6 +267,20 @@ impl Engine {
     /// If `out` fills up and another solution turns up, the search stops
     /// *before* it with [`SearchEnd::OutputFull`](crate::SearchEnd): nothing
     /// is lost, and [`SearchOutcome::remaining`] resumes at that nonce.
+    ///
+    /// ```
+    /// use sha256d::{Engine, NonceRange, SearchJob, Solution};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// let job = SearchJob::new(&header, header.bits.to_target()?);
+    /// let mut found = [Solution::default(); 2];
+    /// let outcome = Engine::best().search(&job, NonceRange::new(header.nonce - 9, 10)?, &mut found);
+    /// assert_eq!((outcome.found, found[0].nonce), (1, header.nonce));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     pub fn search(
         &self,
         job: &SearchJob,
@@ -241,6 +298,24 @@ impl Engine {
 
     /// Searches `range`, passing each solution to `visitor` in ascending
     /// order; `ControlFlow::Break` stops the search after that solution.
+    ///
+    /// ```
+    /// use core::ops::ControlFlow;
+    /// use sha256d::{Engine, NonceRange, SearchJob, Target};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// let job = SearchJob::new(&header, Target::MAX); // every nonce wins
+    /// let mut first = None;
+    /// let outcome = Engine::best().search_with(&job, NonceRange::new(5, 100)?, |solution| {
+    ///     first = Some(solution.nonce);
+    ///     ControlFlow::Break(())
+    /// });
+    /// assert_eq!((first, outcome.tried), (Some(5), 1));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     pub fn search_with(
         &self,
         job: &SearchJob,
@@ -260,6 +335,13 @@ impl Engine {
     /// step of Merkle trees. Processes `min(inputs.len(), outputs.len())`
     /// pairs; any count works. The many-message path with 64-byte
     /// messages: [`sha256d_each`](Engine::sha256d_each) under another name.
+    ///
+    /// ```
+    /// let inputs = [[1u8; 64], [2; 64]];
+    /// let mut outputs = [[0u8; 32]; 2];
+    /// sha256d::Engine::best().sha256d_64_batch(&inputs, &mut outputs);
+    /// assert_eq!(outputs[1], sha256d::sha256d(&[2; 64]));
+    /// ```
     pub fn sha256d_64_batch(&self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
         self.sha256d_each(inputs, outputs);
     }

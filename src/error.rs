@@ -7,6 +7,17 @@ use crate::Kernel;
 /// Everything that can go wrong when parsing input or choosing a kernel.
 ///
 /// The library never panics on bad input; it returns one of these instead.
+/// It implements `core::error::Error` (the trait `std::error::Error`
+/// re-exports) with or without the `std` feature, so `?` into
+/// `Box<dyn Error>` and error-reporting crates work in `no_std` code too.
+///
+/// ```
+/// use sha256d::{BlockHash, Error};
+/// let error = "xyz".parse::<BlockHash>().unwrap_err();
+/// assert_eq!(error, Error::OddHexLength);
+/// assert_eq!(error.to_string(), "hex string has an odd number of digits");
+/// let _: &dyn core::error::Error = &error;
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -71,5 +82,6 @@ impl fmt::Display for Error {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Error {}
+/// `core::error::Error` (the same trait as `std::error::Error`), with or
+/// without the `std` feature.
+impl core::error::Error for Error {}

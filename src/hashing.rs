@@ -11,8 +11,8 @@
 //! and, for SHA-256d, the second hash in the same call.
 
 use crate::arch::compress::Compressor;
-use crate::sha256::{store_state, Shape, IV};
-use crate::Error;
+use crate::sha256::{self, store_state, Shape, IV};
+use crate::{Error, Sha256Hash, Sha256dHash};
 
 /// SHA-256 (or SHA-256d if `double`) of one message with `compressor`.
 #[inline]
@@ -27,10 +27,11 @@ pub(crate) fn hash_one(compressor: Compressor, data: &[u8], double: bool) -> [u8
 /// ```
 /// let digest = sha256d::sha256(b"abc");
 /// assert_eq!(digest[..4], [0xba, 0x78, 0x16, 0xbf]);
+/// assert_eq!(format!("{digest}")[..8], *"ba7816bf");
 /// ```
 #[must_use]
-pub fn sha256(data: &[u8]) -> [u8; 32] {
-    hash_one(Compressor::best(), data, false)
+pub fn sha256(data: &[u8]) -> Sha256Hash {
+    Sha256Hash::from_byte_array(hash_one(Compressor::best(), data, false))
 }
 
 /// SHA-256d of `data`: SHA-256 applied twice, as Bitcoin hashes headers,
@@ -41,8 +42,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 /// assert_eq!(sha256d::sha256d(b"")[..4], [0x5d, 0xf6, 0xe0, 0xe2]);
 /// ```
 #[must_use]
-pub fn sha256d(data: &[u8]) -> [u8; 32] {
-    hash_one(Compressor::best(), data, true)
+pub fn sha256d(data: &[u8]) -> Sha256dHash {
+    Sha256dHash::from_byte_array(hash_one(Compressor::best(), data, true))
 }
 
 /// Streaming SHA-256: feed bytes in pieces of any size, then finalize.
@@ -74,6 +75,11 @@ impl Default for Sha256 {
 
 impl Sha256 {
     /// A hasher that has seen no input.
+    ///
+    /// ```
+    /// const HASHER: sha256d::Sha256 = sha256d::Sha256::new();
+    /// assert_eq!(HASHER.finalize(), sha256d::sha256(b""));
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Sha256 {
@@ -86,6 +92,13 @@ impl Sha256 {
     }
 
     /// Resumes hashing after a midstate.
+    ///
+    /// ```
+    /// use sha256d::{Midstate, Sha256};
+    /// let mut hasher = Sha256::from_midstate(&Midstate::from_prefix(&[1; 64]));
+    /// hasher.update(b"more");
+    /// assert_eq!(hasher.finalize(), sha256d::sha256(&[&[1u8; 64][..], b"more"].concat()));
+    /// ```
     #[must_use]
     pub const fn from_midstate(midstate: &Midstate) -> Self {
         Sha256 {
@@ -111,6 +124,13 @@ impl Sha256 {
     }
 
     /// Appends `data` to the message.
+    ///
+    /// ```
+    /// let mut hasher = sha256d::Sha256::new();
+    /// hasher.update(b"ab");
+    /// hasher.update(b"c");
+    /// assert_eq!(hasher.finalize(), sha256d::sha256(b"abc"));
+    /// ```
     pub fn update(&mut self, mut data: &[u8]) {
         self.length = self.length.wrapping_add(data.len() as u64);
         if self.buffered > 0 {
@@ -137,6 +157,14 @@ impl Sha256 {
     }
 
     /// The midstate, if the message so far is a whole number of blocks.
+    ///
+    /// ```
+    /// let mut hasher = sha256d::Sha256::new();
+    /// hasher.update(&[0; 64]);
+    /// assert!(hasher.midstate().is_some());
+    /// hasher.update(b"x");
+    /// assert!(hasher.midstate().is_none());
+    /// ```
     #[must_use]
     pub const fn midstate(&self) -> Option<Midstate> {
         if self.buffered == 0 {
@@ -150,8 +178,13 @@ impl Sha256 {
     }
 
     /// Pads the message and returns its SHA-256.
+    ///
+    /// ```
+    /// let hash = sha256d::Sha256::new().chain_update(b"abc").finalize();
+    /// assert_eq!(hash.to_string()[..8], *"ba7816bf");
+    /// ```
     #[must_use]
-    pub fn finalize(mut self) -> [u8; 32] {
+    pub fn finalize(mut self) -> Sha256Hash {
         let bit_length = self.length.wrapping_mul(8);
         // The rest of the message and its padding: one block, or two when
         // the length no longer fits after the rest; one call either way.
@@ -162,14 +195,20 @@ impl Sha256 {
         blocks[end - 8..end].copy_from_slice(&bit_length.to_be_bytes());
         let compressor = self.compressor();
         compressor.compress_blocks(&mut self.state, &blocks[..end]);
-        store_state(&self.state)
+        Sha256Hash::from_byte_array(store_state(&self.state))
     }
 
     /// Pads the message and returns its SHA-256d.
+    ///
+    /// ```
+    /// let hash = sha256d::Sha256::new().chain_update(b"abc").finalize_sha256d();
+    /// assert_eq!(hash, sha256d::sha256d(b"abc"));
+    /// ```
     #[must_use]
-    pub fn finalize_sha256d(mut self) -> [u8; 32] {
+    pub fn finalize_sha256d(mut self) -> Sha256dHash {
         let compressor = self.compressor();
-        hash_one(compressor, &self.finalize(), false)
+        let first = self.finalize();
+        Sha256dHash::from_byte_array(hash_one(compressor, first.as_byte_array(), false))
     }
 }
 
@@ -193,15 +232,32 @@ pub struct Midstate {
 }
 
 impl Midstate {
-    /// The midstate after the 64-byte `prefix`.
+    /// The midstate after the 64-byte `prefix`. A `const fn`, so the
+    /// midstate of a fixed prefix can be a constant.
+    ///
+    /// ```
+    /// use sha256d::Midstate;
+    /// const MIDSTATE: Midstate = Midstate::from_prefix(&[0x5a; 64]);
+    /// assert_eq!(MIDSTATE.finish(b"tail"), sha256d::sha256(&[&[0x5a; 64][..], b"tail"].concat()));
+    /// ```
     #[must_use]
-    pub fn from_prefix(prefix: &[u8; 64]) -> Self {
-        let mut state = IV;
-        Compressor::best().compress_blocks(&mut state, prefix);
-        Midstate { state, length: 64 }
+    pub const fn from_prefix(prefix: &[u8; 64]) -> Self {
+        // The one compression here that does not go through
+        // `compress_blocks`: a run-time dispatch cannot run in a constant.
+        Midstate {
+            state: sha256::compress_const(IV, prefix),
+            length: 64,
+        }
     }
 
     /// The midstate after `blocks`, whose length must be a multiple of 64.
+    ///
+    /// ```
+    /// use sha256d::{Error, Midstate};
+    /// assert_eq!(Midstate::from_blocks(&[3; 128])?.bytes_hashed(), 128);
+    /// assert!(matches!(Midstate::from_blocks(&[3; 100]), Err(Error::InvalidLength { .. })));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidLength`] (with the length rounded down to a whole
@@ -224,6 +280,13 @@ impl Midstate {
 
     /// A midstate from raw state words and the number of bytes they cover.
     ///
+    /// ```
+    /// use sha256d::Midstate;
+    /// let m = Midstate::from_prefix(&[9; 64]);
+    /// assert_eq!(Midstate::from_state(m.state(), 64)?, m);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidLength`] if `bytes_hashed` is not a multiple of 64.
     pub fn from_state(state: [u32; 8], bytes_hashed: u64) -> Result<Self, Error> {
@@ -240,28 +303,47 @@ impl Midstate {
     }
 
     /// The eight state words.
+    ///
+    /// ```
+    /// let m = sha256d::Midstate::from_prefix(&[0; 64]);
+    /// assert_eq!(m.state().len(), 8);
+    /// ```
     #[must_use]
     pub const fn state(&self) -> [u32; 8] {
         self.state
     }
 
     /// How many message bytes this state covers.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::Midstate::from_prefix(&[0; 64]).bytes_hashed(), 64);
+    /// ```
     #[must_use]
     pub const fn bytes_hashed(&self) -> u64 {
         self.length
     }
 
     /// SHA-256 of the prefix followed by `tail`.
+    ///
+    /// ```
+    /// let m = sha256d::Midstate::from_prefix(&[0; 64]);
+    /// assert_eq!(m.finish(b"!"), sha256d::sha256(&[&[0u8; 64][..], b"!"].concat()));
+    /// ```
     #[must_use]
-    pub fn finish(&self, tail: &[u8]) -> [u8; 32] {
+    pub fn finish(&self, tail: &[u8]) -> Sha256Hash {
         let mut hasher = Sha256::from_midstate(self);
         hasher.update(tail);
         hasher.finalize()
     }
 
     /// SHA-256d of the prefix followed by `tail`.
+    ///
+    /// ```
+    /// let m = sha256d::Midstate::from_prefix(&[0; 64]);
+    /// assert_eq!(m.finish_sha256d(b"!"), sha256d::sha256d(&[&[0u8; 64][..], b"!"].concat()));
+    /// ```
     #[must_use]
-    pub fn finish_sha256d(&self, tail: &[u8]) -> [u8; 32] {
+    pub fn finish_sha256d(&self, tail: &[u8]) -> Sha256dHash {
         let mut hasher = Sha256::from_midstate(self);
         hasher.update(tail);
         hasher.finalize_sha256d()

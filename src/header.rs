@@ -1,82 +1,22 @@
-//! The 80-byte block header and block hashes.
+//! The 80-byte block header.
 
 use core::fmt;
+use core::str::FromStr;
 
-use crate::hex::{decode_array, decode_to_slice, HexReversed};
-use crate::{sha256d, CompactTarget, Error, Midstate, Target};
-
-/// A block hash (or any SHA-256d), in internal byte order: the 32 bytes as
-/// SHA-256d outputs them and as headers store them.
-///
-/// Block explorers and Bitcoin Core display these bytes **reversed**; the
-/// [`Display`](fmt::Display) impl and [`BlockHash::from_display_hex`] use
-/// that display order, [`BlockHash::from_byte_array`] and
-/// [`BlockHash::to_byte_array`] the internal one.
-///
-/// ```
-/// use sha256d::BlockHash;
-/// let shown = "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f";
-/// let hash = BlockHash::from_display_hex(shown)?;
-/// assert_eq!(hash.to_byte_array()[31], 0x00); // the leading zeros are stored last
-/// assert_eq!(hash.to_string(), shown);
-/// # Ok::<(), sha256d::Error>(())
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct BlockHash([u8; 32]);
-
-impl BlockHash {
-    /// From bytes in internal order.
-    #[must_use]
-    pub const fn from_byte_array(bytes: [u8; 32]) -> Self {
-        BlockHash(bytes)
-    }
-
-    /// The bytes in internal order.
-    #[must_use]
-    pub const fn to_byte_array(self) -> [u8; 32] {
-        self.0
-    }
-
-    /// The bytes in internal order, borrowed.
-    #[must_use]
-    pub const fn as_byte_array(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// Parses 64 hex digits in display order (byte-reversed).
-    ///
-    /// # Errors
-    /// Bad hex or a length other than 64 digits.
-    pub fn from_display_hex(hex: &str) -> Result<Self, Error> {
-        let mut bytes: [u8; 32] = decode_array(hex)?;
-        bytes.reverse();
-        Ok(BlockHash(bytes))
-    }
-
-    /// Whether this hash meets `target` (as a little-endian integer, `<=`).
-    #[must_use]
-    pub fn meets(&self, target: &Target) -> bool {
-        target.is_met_by(&self.0)
-    }
-}
-
-/// Display order: byte-reversed lowercase hex.
-impl fmt::Display for BlockHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        HexReversed(&self.0).fmt(f)
-    }
-}
-
-impl fmt::Debug for BlockHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BlockHash({self})")
-    }
-}
+use crate::hex::decode_to_slice;
+use crate::{sha256d, BlockHash, CompactTarget, Error, Midstate, TxMerkleNode};
 
 /// An 80-byte Bitcoin block header.
 ///
 /// Hash fields are in internal byte order, integers as values (the wire
 /// format stores them little-endian).
+///
+/// As text (`Display`, `LowerHex`, `UpperHex`, `FromStr`) a header is the
+/// 160 hex digits of its 80-byte wire format, in wire order, as Bitcoin
+/// Core's `getblockheader <hash> false` prints it; the hash fields inside
+/// are therefore *not* reversed. `From<[u8; 80]>`, `TryFrom<&[u8]>` and
+/// `From<BlockHeader> for [u8; 80]` convert from and to the wire format.
+/// `Default` is the all-zero header.
 ///
 /// ```
 /// use sha256d::BlockHeader;
@@ -100,7 +40,7 @@ pub struct BlockHeader {
     /// Hash of the previous block, internal byte order.
     pub prev_blockhash: BlockHash,
     /// Merkle root of the block's transactions, internal byte order.
-    pub merkle_root: [u8; 32],
+    pub merkle_root: TxMerkleNode,
     /// Block time, seconds since the Unix epoch.
     pub time: u32,
     /// Compact proof-of-work target.
@@ -110,28 +50,69 @@ pub struct BlockHeader {
 }
 
 /// The serialized length of a header.
+///
+/// ```
+/// assert_eq!(sha256d::BlockHeader::default().to_bytes().len(), sha256d::HEADER_LEN);
+/// ```
 pub const HEADER_LEN: usize = 80;
 
+/// Four bytes of `bytes` from `at`.
+const fn word(bytes: &[u8; HEADER_LEN], at: usize) -> [u8; 4] {
+    [bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]
+}
+
+/// 32 bytes of `bytes` from `at`.
+const fn bytes32(bytes: &[u8; HEADER_LEN], at: usize) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = bytes[at + i];
+        i += 1;
+    }
+    out
+}
+
+/// Copies `from` into `out` at `at`.
+const fn put(out: &mut [u8; HEADER_LEN], at: usize, from: &[u8]) {
+    let mut i = 0;
+    while i < from.len() {
+        out[at + i] = from[i];
+        i += 1;
+    }
+}
+
 impl BlockHeader {
-    /// Parses the 80-byte wire format.
+    /// Parses the 80-byte wire format. A `const fn`, so a header can be a
+    /// constant.
+    ///
+    /// ```
+    /// use sha256d::BlockHeader;
+    /// const HEADER: BlockHeader = BlockHeader::from_bytes(&[0; 80]);
+    /// assert_eq!(HEADER, BlockHeader::default());
+    /// ```
     #[must_use]
-    pub fn from_bytes(bytes: &[u8; HEADER_LEN]) -> Self {
-        let word = |at: usize| [bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]];
-        let mut prev = [0u8; 32];
-        prev.copy_from_slice(&bytes[4..36]);
-        let mut merkle_root = [0u8; 32];
-        merkle_root.copy_from_slice(&bytes[36..68]);
+    pub const fn from_bytes(bytes: &[u8; HEADER_LEN]) -> Self {
         BlockHeader {
-            version: i32::from_le_bytes(word(0)),
-            prev_blockhash: BlockHash(prev),
-            merkle_root,
-            time: u32::from_le_bytes(word(68)),
-            bits: CompactTarget::from_consensus(u32::from_le_bytes(word(72))),
-            nonce: u32::from_le_bytes(word(76)),
+            version: i32::from_le_bytes(word(bytes, 0)),
+            prev_blockhash: BlockHash::from_byte_array(bytes32(bytes, 4)),
+            merkle_root: TxMerkleNode::from_byte_array(bytes32(bytes, 36)),
+            time: u32::from_le_bytes(word(bytes, 68)),
+            bits: CompactTarget::from_consensus(u32::from_le_bytes(word(bytes, 72))),
+            nonce: u32::from_le_bytes(word(bytes, 76)),
         }
     }
 
-    /// Parses a slice that must be exactly 80 bytes.
+    /// Parses a slice that must be exactly 80 bytes (also available as
+    /// `TryFrom<&[u8]>`).
+    ///
+    /// ```
+    /// use sha256d::{BlockHeader, Error};
+    /// assert!(BlockHeader::from_slice(&[0; 80]).is_ok());
+    /// assert_eq!(
+    ///     BlockHeader::from_slice(&[0; 81]),
+    ///     Err(Error::InvalidLength { expected: 80, found: 81 }),
+    /// );
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidLength`] for any other length.
@@ -144,7 +125,16 @@ impl BlockHeader {
     }
 
     /// Parses 160 hex digits of the wire format (as `getblockheader
-    /// <hash> false` prints it).
+    /// <hash> false` prints it); `str::parse` does the same.
+    ///
+    /// ```
+    /// use sha256d::BlockHeader;
+    /// let hex = "01000000".to_string() + &"00".repeat(76);
+    /// let header = BlockHeader::from_hex(&hex)?;
+    /// assert_eq!(header.version, 1);
+    /// assert_eq!(header.to_string(), hex);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Bad hex, or a length other than 80 bytes.
@@ -154,27 +144,47 @@ impl BlockHeader {
         Ok(Self::from_bytes(&bytes))
     }
 
-    /// The 80-byte wire format.
+    /// The 80-byte wire format (a `const fn`).
+    ///
+    /// ```
+    /// use sha256d::BlockHeader;
+    /// let header = BlockHeader { nonce: 0x01020304, ..BlockHeader::default() };
+    /// assert_eq!(header.to_bytes()[76..], [4, 3, 2, 1]);
+    /// assert_eq!(BlockHeader::from_bytes(&header.to_bytes()), header);
+    /// ```
     #[must_use]
-    pub fn to_bytes(&self) -> [u8; HEADER_LEN] {
+    pub const fn to_bytes(&self) -> [u8; HEADER_LEN] {
         let mut out = [0u8; HEADER_LEN];
-        out[..4].copy_from_slice(&self.version.to_le_bytes());
-        out[4..36].copy_from_slice(&self.prev_blockhash.0);
-        out[36..68].copy_from_slice(&self.merkle_root);
-        out[68..72].copy_from_slice(&self.time.to_le_bytes());
-        out[72..76].copy_from_slice(&self.bits.to_consensus().to_le_bytes());
-        out[76..80].copy_from_slice(&self.nonce.to_le_bytes());
+        put(&mut out, 0, &self.version.to_le_bytes());
+        put(&mut out, 4, self.prev_blockhash.as_byte_array());
+        put(&mut out, 36, self.merkle_root.as_byte_array());
+        put(&mut out, 68, &self.time.to_le_bytes());
+        put(&mut out, 72, &self.bits.to_consensus().to_le_bytes());
+        put(&mut out, 76, &self.nonce.to_le_bytes());
         out
     }
 
     /// The block hash: SHA-256d of the 80 bytes.
+    ///
+    /// ```
+    /// use sha256d::BlockHeader;
+    /// let header = BlockHeader::default();
+    /// assert_eq!(header.block_hash(), sha256d::sha256d(&[0; 80]).to_byte_array());
+    /// ```
     #[must_use]
     pub fn block_hash(&self) -> BlockHash {
-        BlockHash(sha256d(&self.to_bytes()))
+        BlockHash::from(sha256d(&self.to_bytes()))
     }
 
     /// The midstate after the first 64 bytes (everything but the last four
     /// bytes of the Merkle root, the time, bits and nonce).
+    ///
+    /// ```
+    /// use sha256d::BlockHeader;
+    /// let header = BlockHeader::default();
+    /// let midstate = header.midstate();
+    /// assert_eq!(midstate.finish_sha256d(&header.tail()), header.block_hash().to_byte_array());
+    /// ```
     #[must_use]
     pub fn midstate(&self) -> Midstate {
         let bytes = self.to_bytes();
@@ -184,19 +194,97 @@ impl BlockHeader {
     }
 
     /// The last 16 bytes: Merkle-root tail, time, bits, nonce.
+    ///
+    /// ```
+    /// use sha256d::BlockHeader;
+    /// let header = BlockHeader { nonce: 7, ..BlockHeader::default() };
+    /// assert_eq!(header.tail()[12..], 7u32.to_le_bytes());
+    /// ```
     #[must_use]
-    pub fn tail(&self) -> [u8; 16] {
+    pub const fn tail(&self) -> [u8; 16] {
         let bytes = self.to_bytes();
         let mut tail = [0u8; 16];
-        tail.copy_from_slice(&bytes[64..]);
+        let mut i = 0;
+        while i < 16 {
+            tail[i] = bytes[64 + i];
+            i += 1;
+        }
         tail
     }
 
     /// Whether the header's hash meets its own `bits` target.
     ///
+    /// ```
+    /// use sha256d::{BlockHeader, CompactTarget, Error};
+    /// let header = BlockHeader { bits: CompactTarget::from_consensus(0x2100ffff), ..BlockHeader::default() };
+    /// assert_eq!(header.meets_own_target(), Ok(true)); // the easiest possible target
+    /// assert_eq!(BlockHeader::default().meets_own_target(), Err(Error::CompactZero));
+    /// ```
+    ///
     /// # Errors
     /// As [`CompactTarget::to_target`], if `bits` is not a valid target.
     pub fn meets_own_target(&self) -> Result<bool, Error> {
         Ok(self.block_hash().meets(&self.bits.to_target()?))
+    }
+}
+
+/// The all-zero header (its `bits` is zero, so no valid target).
+impl Default for BlockHeader {
+    fn default() -> Self {
+        Self::from_bytes(&[0; HEADER_LEN])
+    }
+}
+
+/// The 160 hex digits of the wire format, lowercase.
+impl fmt::Display for BlockHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::hex::format(&self.to_bytes(), false, false, f)
+    }
+}
+
+/// The same digits as `Display`; `{:#x}` adds `0x`.
+impl fmt::LowerHex for BlockHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::hex::format(&self.to_bytes(), false, false, f)
+    }
+}
+
+/// `Display`'s digits in uppercase.
+impl fmt::UpperHex for BlockHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::hex::format(&self.to_bytes(), false, true, f)
+    }
+}
+
+/// Parses 160 hex digits of the wire format, as [`BlockHeader::from_hex`].
+impl FromStr for BlockHeader {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Self::from_hex(s)
+    }
+}
+
+impl From<[u8; HEADER_LEN]> for BlockHeader {
+    fn from(bytes: [u8; HEADER_LEN]) -> Self {
+        Self::from_bytes(&bytes)
+    }
+}
+
+impl From<&[u8; HEADER_LEN]> for BlockHeader {
+    fn from(bytes: &[u8; HEADER_LEN]) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<BlockHeader> for [u8; HEADER_LEN] {
+    fn from(header: BlockHeader) -> Self {
+        header.to_bytes()
+    }
+}
+
+impl TryFrom<&[u8]> for BlockHeader {
+    type Error = Error;
+    fn try_from(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_slice(bytes)
     }
 }

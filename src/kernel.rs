@@ -12,6 +12,15 @@ macro_rules! define_kernel_enum {
     )+) => {
         /// A nonce-search and hashing kernel: one instruction set's
         /// implementation.
+        ///
+        /// ```
+        /// use sha256d::{Engine, Kernel};
+        /// let kernel: Kernel = "avx2".parse()?;
+        /// assert_eq!(kernel, Kernel::Avx2);
+        /// // Asking for a kernel the CPU lacks is an error, never a crash.
+        /// let _ = Engine::new(kernel);
+        /// # Ok::<(), sha256d::Error>(())
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Kernel {
@@ -27,11 +36,19 @@ macro_rules! define_kernel_enum {
             /// halves, and the 512-bit kernel does the 256-bit one's work in
             /// half the instructions (the README's Kernels section says
             /// more).
+            ///
+            /// ```
+            /// assert_eq!(sha256d::Kernel::ALL[0], sha256d::Kernel::Scalar);
+            /// ```
             pub const ALL: [Kernel; [$($name),+].len()] = [$(Kernel::$variant),+];
 
             /// The kernel's short name, as accepted by
             /// [`Kernel::from_name`]:
             #[doc = concat!($("`", $name, "` "),+)]
+            ///
+            /// ```
+            /// assert_eq!(sha256d::Kernel::ShaNi.name(), "sha-ni");
+            /// ```
             #[must_use]
             pub const fn name(self) -> &'static str {
                 match self {

@@ -1,10 +1,13 @@
 //! SHA-256 and SHA-256d (Bitcoin's proof-of-work hash), and block-header
 //! nonce search with kernels chosen at run time from what the CPU offers.
 //!
-//! - Hashing: [`sha256`](fn@crate::sha256), [`sha256d`], the streaming [`Sha256`] and
-//!   [`Midstate`].
-//! - Bitcoin types: [`BlockHeader`], [`BlockHash`] (with its byte-reversed
-//!   display order), [`CompactTarget`] (nBits) and [`Target`].
+//! - Hashing: [`sha256`](fn@crate::sha256), [`sha256d`], the streaming
+//!   [`Sha256`] and [`Midstate`] (a `const fn` away from a 64-byte prefix).
+//! - One family of hash types instead of bare arrays: [`Sha256Hash`]
+//!   (displayed in byte order), and the byte-reversed SHA-256d types
+//!   [`Sha256dHash`], [`BlockHash`], [`Txid`] and [`TxMerkleNode`].
+//! - Bitcoin types: [`BlockHeader`], [`CompactTarget`] (nBits) and
+//!   [`Target`].
 //! - Mining: a [`SearchJob`] holds everything about a header that does not
 //!   change with the nonce; an [`Engine`] runs one [`Kernel`] over a
 //!   [`NonceRange`] and reports every [`Solution`].
@@ -16,14 +19,26 @@
 //!   Merkle root, BIP 310 version rolling), share targets from pool
 //!   difficulties, and the `mining.submit` fields.
 //!
-//! The crate is `no_std` and never allocates; the `std` feature (on by
-//! default) adds `std::error::Error` for [`Error`], the threaded search in
-//! `parallel`, and Merkle functions that copy their input into a `Vec`.
-//! The `compact-scalar` feature (off by default) makes the portable code
-//! small for microcontroller flash: SHA-256 rounds and the scalar nonce
-//! search as loops instead of unrolled code, with the same results at about
-//! half the speed. It is for the final program to enable, not for
-//! libraries.
+//! All of them have the standard traits a Rust or Bitcoin user expects:
+//! `FromStr`, `Display`, `LowerHex` and `UpperHex` (in Bitcoin's display
+//! order), `From`/`TryFrom`/`AsRef`/`Borrow` with byte arrays, `Default`,
+//! `Hash`, and `Ord` where an order means something.
+//!
+//! The crate is `no_std` and never allocates. Features:
+//!
+//! - `std` (default): the threaded search in `parallel` and
+//!   `std::io::Write` for [`Sha256`]; implies `alloc`.
+//! - `alloc`: Merkle functions that copy their input into a `Vec`.
+//! - `compact-scalar` (off by default): small code for microcontroller
+//!   flash: SHA-256 rounds and the scalar nonce search as loops instead of
+//!   unrolled code, with the same results at about half the speed. It is
+//!   for the final program to enable, not for libraries.
+//! - `digest`: the RustCrypto `digest` 0.11 traits for [`Sha256`].
+//! - `serde`: hex strings for human-readable formats, bytes otherwise.
+//! - `bitcoin`: `From` both ways with the `bitcoin` crate's header, hash
+//!   and target types.
+//!
+//! [`Error`] implements `core::error::Error` with or without `std`.
 //!
 //! ```
 //! use sha256d::{BlockHeader, Engine, NonceRange, SearchJob, Solution};
@@ -42,10 +57,13 @@
 //! ```
 
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
@@ -56,13 +74,17 @@ mod arch;
 mod chain;
 mod engine;
 mod error;
+mod hash;
+mod hasher;
 mod hashing;
 mod header;
 pub mod hex;
+mod interop;
 mod kernel;
 mod many;
 pub mod merkle;
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod parallel;
 mod search;
 mod sha256;
@@ -72,8 +94,9 @@ mod target;
 pub use chain::{check_header_chain, ChainError, ChainErrorKind};
 pub use engine::Engine;
 pub use error::Error;
+pub use hash::{BlockHash, Sha256Hash, Sha256dHash, TxMerkleNode, Txid};
 pub use hashing::{sha256, sha256d, Midstate, Sha256};
-pub use header::{BlockHash, BlockHeader, HEADER_LEN};
+pub use header::{BlockHeader, HEADER_LEN};
 pub use kernel::Kernel;
 pub use many::{compression, sha256_each, sha256_many, sha256d_each, sha256d_many};
 pub use search::{NonceRange, SearchEnd, SearchJob, SearchOutcome, Solution};

@@ -11,7 +11,12 @@
 //! Whole levels go through [`Engine::sha256d_64_batch`], so the SIMD and
 //! SHA-NI kernels hash many pairs at once. The functions here work in
 //! place on the caller's slice and never allocate, except those marked as
-//! needing the `std` feature.
+//! needing the `alloc` feature (which `std` turns on).
+//!
+//! Leaves are 32-byte arrays in internal byte order, or any type that
+//! borrows as one ([`Txid`](crate::Txid), [`TxMerkleNode`],
+//! [`Sha256dHash`](crate::Sha256dHash), ...) for the functions that do not
+//! work in place; roots and branch hashes are [`TxMerkleNode`]s.
 //!
 //! # The mutation flag (CVE-2012-2459)
 //!
@@ -45,7 +50,9 @@
 //! assert!(forged.mutated);
 //! ```
 
-use crate::Engine;
+use core::borrow::Borrow;
+
+use crate::{Engine, TxMerkleNode};
 
 /// Pairs hashed per call to the batch kernel: enough to fill every kernel's
 /// lanes many times over, while the copy buffer stays at 2 KiB of stack.
@@ -53,13 +60,24 @@ const PAIRS_PER_BATCH: usize = 32;
 
 /// The most levels a tree can have above its leaves: a slice holds fewer
 /// than `2^usize::BITS` leaves.
+///
+/// ```
+/// assert_eq!(sha256d::merkle::MAX_DEPTH, usize::BITS as usize);
+/// ```
 pub const MAX_DEPTH: usize = usize::BITS as usize;
 
 /// A Merkle root and whether the tree was mutated.
+///
+/// ```
+/// let root = sha256d::merkle::root_in_place(&mut [[5u8; 32]]).expect("not empty");
+/// assert_eq!(root.root, [5u8; 32]); // a single leaf is its own root
+/// assert!(!root.mutated);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use]
 pub struct MerkleRoot {
     /// The root hash, internal byte order (as in a header's bytes 36..68).
-    pub root: [u8; 32],
+    pub root: TxMerkleNode,
     /// Whether two equal nodes were hashed together as a pair at some
     /// level: the list is a CVE-2012-2459 forgery of a shorter list with
     /// the same root. See the [module documentation](self).
@@ -71,27 +89,47 @@ pub struct MerkleRoot {
 /// coinbase (leaf 0).
 ///
 /// Holds up to [`MAX_DEPTH`] hashes inline, so it needs no allocation.
+///
+/// ```
+/// let branch = sha256d::merkle::branch_in_place(&mut [[1u8; 32], [2; 32]], 1).expect("in range");
+/// assert_eq!(branch.as_slice(), [[1u8; 32]]);
+/// ```
 #[derive(Clone, Copy)]
 pub struct MerkleBranch {
-    hashes: [[u8; 32]; MAX_DEPTH],
+    hashes: [TxMerkleNode; MAX_DEPTH],
     len: usize,
 }
 
 impl MerkleBranch {
     /// The sibling hashes, leaf level first.
+    ///
+    /// ```
+    /// let branch = sha256d::merkle::branch_in_place(&mut [[1u8; 32]; 3], 0).expect("in range");
+    /// assert_eq!(branch.as_slice().len(), 2);
+    /// ```
     #[must_use]
-    pub fn as_slice(&self) -> &[[u8; 32]] {
+    pub fn as_slice(&self) -> &[TxMerkleNode] {
         // `len <= MAX_DEPTH` always: each level of a tree adds one hash.
         self.hashes.get(..self.len).unwrap_or(&self.hashes)
     }
 
     /// How many hashes: the number of levels above the leaves.
+    ///
+    /// ```
+    /// let branch = sha256d::merkle::branch_in_place(&mut [[1u8; 32]; 5], 4).expect("in range");
+    /// assert_eq!(branch.len(), 3);
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.as_slice().len()
     }
 
     /// Whether the branch is empty, as for a tree of one leaf.
+    ///
+    /// ```
+    /// let branch = sha256d::merkle::branch_in_place(&mut [[1u8; 32]], 0).expect("in range");
+    /// assert!(branch.is_empty());
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0
@@ -99,14 +137,14 @@ impl MerkleBranch {
 
     fn push(&mut self, hash: [u8; 32]) {
         if let Some(slot) = self.hashes.get_mut(self.len) {
-            *slot = hash;
+            *slot = TxMerkleNode::from_byte_array(hash);
             self.len += 1;
         }
     }
 }
 
-impl AsRef<[[u8; 32]]> for MerkleBranch {
-    fn as_ref(&self) -> &[[u8; 32]] {
+impl AsRef<[TxMerkleNode]> for MerkleBranch {
+    fn as_ref(&self) -> &[TxMerkleNode] {
         self.as_slice()
     }
 }
@@ -122,7 +160,11 @@ impl Eq for MerkleBranch {}
 impl core::fmt::Debug for MerkleBranch {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_list()
-            .entries(self.as_slice().iter().map(|h| crate::hex::Hex(h)))
+            .entries(
+                self.as_slice()
+                    .iter()
+                    .map(|h| crate::hex::Hex(h.as_slice())),
+            )
             .finish()
     }
 }
@@ -176,9 +218,10 @@ impl Engine {
     /// pair[..32].copy_from_slice(&txids[0]);
     /// pair[32..].copy_from_slice(&txids[1]);
     /// let root = Engine::best().merkle_root_in_place(&mut txids).expect("not empty");
-    /// assert_eq!(root.root, sha256d::sha256d(&pair));
+    /// assert_eq!(root.root, sha256d::sha256d(&pair).to_byte_array());
     /// assert!(!root.mutated);
     /// ```
+    #[must_use]
     pub fn merkle_root_in_place(&self, nodes: &mut [[u8; 32]]) -> Option<MerkleRoot> {
         let mut len = nodes.len();
         if len == 0 {
@@ -191,22 +234,24 @@ impl Engine {
             len = parents;
         }
         Some(MerkleRoot {
-            root: nodes[0],
+            root: TxMerkleNode::from_byte_array(nodes[0]),
             mutated,
         })
     }
 
-    /// The Merkle root of `leaves`, which are left untouched (a copy is
-    /// hashed in place). `None` for an empty slice.
+    /// The Merkle root of `leaves` (byte arrays or any of the crate's hash
+    /// types), which are left untouched (a copy is hashed in place). `None`
+    /// for an empty slice.
     ///
     /// ```
     /// let root = sha256d::Engine::best().merkle_root(&[[7u8; 32]]).expect("not empty");
     /// assert_eq!(root.root, [7u8; 32]);
     /// ```
-    #[cfg(feature = "std")]
+    #[cfg(feature = "alloc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
     #[must_use]
-    pub fn merkle_root(&self, leaves: &[[u8; 32]]) -> Option<MerkleRoot> {
-        self.merkle_root_in_place(&mut leaves.to_vec())
+    pub fn merkle_root<T: Borrow<[u8; 32]>>(&self, leaves: &[T]) -> Option<MerkleRoot> {
+        self.merkle_root_in_place(&mut copy_leaves(leaves))
     }
 
     /// The Merkle branch of leaf `index`: its sibling at each level, leaf
@@ -224,6 +269,7 @@ impl Engine {
     /// let root = engine.merkle_root_in_place(&mut txids.clone()).expect("not empty");
     /// assert_eq!(engine.merkle_root_from_branch(txids[3], 3, branch.as_slice()), root.root);
     /// ```
+    #[must_use]
     pub fn merkle_branch_in_place(
         &self,
         nodes: &mut [[u8; 32]],
@@ -234,7 +280,7 @@ impl Engine {
             return None;
         }
         let mut branch = MerkleBranch {
-            hashes: [[0; 32]; MAX_DEPTH],
+            hashes: [TxMerkleNode::ALL_ZEROS; MAX_DEPTH],
             len: 0,
         };
         let mut position = index;
@@ -247,12 +293,25 @@ impl Engine {
         Some(branch)
     }
 
-    /// The Merkle branch of leaf `index` of `leaves`, which are left
-    /// untouched. `None` if `index` is out of range.
-    #[cfg(feature = "std")]
+    /// The Merkle branch of leaf `index` of `leaves` (byte arrays or any of
+    /// the crate's hash types), which are left untouched. `None` if `index`
+    /// is out of range.
+    ///
+    /// ```
+    /// use sha256d::{Engine, Txid};
+    /// let txids = [Txid::from([1; 32]), Txid::from([2; 32])];
+    /// let branch = Engine::best().merkle_branch(&txids, 0).expect("in range");
+    /// assert_eq!(branch.as_slice(), [[2u8; 32]]);
+    /// ```
+    #[cfg(feature = "alloc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
     #[must_use]
-    pub fn merkle_branch(&self, leaves: &[[u8; 32]], index: usize) -> Option<MerkleBranch> {
-        self.merkle_branch_in_place(&mut leaves.to_vec(), index)
+    pub fn merkle_branch<T: Borrow<[u8; 32]>>(
+        &self,
+        leaves: &[T],
+        index: usize,
+    ) -> Option<MerkleBranch> {
+        self.merkle_branch_in_place(&mut copy_leaves(leaves), index)
     }
 
     /// The root of the tree that holds `leaf` at position `index`, given
@@ -271,19 +330,20 @@ impl Engine {
     /// assert_eq!(engine.merkle_root_from_branch(txids[0], 0, branch.as_slice()), root);
     /// ```
     #[must_use]
-    pub fn merkle_root_from_branch(
+    pub fn merkle_root_from_branch<B: Borrow<[u8; 32]>>(
         &self,
-        leaf: [u8; 32],
+        leaf: impl Borrow<[u8; 32]>,
         index: usize,
-        branch: &[[u8; 32]],
-    ) -> [u8; 32] {
-        let mut node = [leaf];
+        branch: &[B],
+    ) -> TxMerkleNode {
+        let mut node = [*leaf.borrow()];
         let mut pair = [[0u8; 64]];
         for (level, sibling) in branch.iter().enumerate() {
             let is_right_child = u32::try_from(level)
                 .ok()
                 .and_then(|shift| index.checked_shr(shift))
                 .is_some_and(|bits| bits & 1 == 1);
+            let sibling = sibling.borrow();
             let (left, right) = if is_right_child {
                 (sibling, &node[0])
             } else {
@@ -293,8 +353,14 @@ impl Engine {
             pair[0][32..].copy_from_slice(right);
             self.sha256d_64_batch(&pair, &mut node);
         }
-        node[0]
+        TxMerkleNode::from_byte_array(node[0])
     }
+}
+
+/// The leaves as byte arrays, in a new vector to hash in place.
+#[cfg(feature = "alloc")]
+fn copy_leaves<T: Borrow<[u8; 32]>>(leaves: &[T]) -> alloc::vec::Vec<[u8; 32]> {
+    leaves.iter().map(|leaf| *leaf.borrow()).collect()
 }
 
 /// [`Engine::merkle_root_in_place`] with [`Engine::best`].
@@ -305,6 +371,7 @@ impl Engine {
 /// assert!(!root.mutated);
 /// assert_eq!(sha256d::merkle::root_in_place(&mut []), None);
 /// ```
+#[must_use]
 pub fn root_in_place(nodes: &mut [[u8; 32]]) -> Option<MerkleRoot> {
     Engine::best().merkle_root_in_place(nodes)
 }
@@ -315,9 +382,10 @@ pub fn root_in_place(nodes: &mut [[u8; 32]]) -> Option<MerkleRoot> {
 /// let root = sha256d::merkle::root(&[[1u8; 32], [2; 32]]).expect("not empty");
 /// assert!(!root.mutated);
 /// ```
-#[cfg(feature = "std")]
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 #[must_use]
-pub fn root(leaves: &[[u8; 32]]) -> Option<MerkleRoot> {
+pub fn root<T: Borrow<[u8; 32]>>(leaves: &[T]) -> Option<MerkleRoot> {
     Engine::best().merkle_root(leaves)
 }
 
@@ -328,6 +396,7 @@ pub fn root(leaves: &[[u8; 32]]) -> Option<MerkleRoot> {
 /// let branch = sha256d::merkle::branch_in_place(&mut txids, 2).expect("index in range");
 /// assert_eq!(branch.as_slice()[0], [3u8; 32]); // the last node is its own sibling
 /// ```
+#[must_use]
 pub fn branch_in_place(nodes: &mut [[u8; 32]], index: usize) -> Option<MerkleBranch> {
     Engine::best().merkle_branch_in_place(nodes, index)
 }
@@ -338,9 +407,10 @@ pub fn branch_in_place(nodes: &mut [[u8; 32]], index: usize) -> Option<MerkleBra
 /// let branch = sha256d::merkle::branch(&[[1u8; 32], [2; 32]], 0).expect("index in range");
 /// assert_eq!(branch.as_slice(), &[[2u8; 32]]);
 /// ```
-#[cfg(feature = "std")]
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 #[must_use]
-pub fn branch(leaves: &[[u8; 32]], index: usize) -> Option<MerkleBranch> {
+pub fn branch<T: Borrow<[u8; 32]>>(leaves: &[T], index: usize) -> Option<MerkleBranch> {
     Engine::best().merkle_branch(leaves, index)
 }
 
@@ -353,6 +423,10 @@ pub fn branch(leaves: &[[u8; 32]], index: usize) -> Option<MerkleBranch> {
 /// assert_eq!(sha256d::merkle::root_from_branch(txids[0], 0, branch.as_slice()), root);
 /// ```
 #[must_use]
-pub fn root_from_branch(leaf: [u8; 32], index: usize, branch: &[[u8; 32]]) -> [u8; 32] {
+pub fn root_from_branch<B: Borrow<[u8; 32]>>(
+    leaf: impl Borrow<[u8; 32]>,
+    index: usize,
+    branch: &[B],
+) -> TxMerkleNode {
     Engine::best().merkle_root_from_branch(leaf, index, branch)
 }

@@ -34,8 +34,23 @@ use std::vec::Vec;
 
 use crate::{Engine, NonceRange, SearchJob, Solution};
 
-/// Why a parallel search returned.
+/// Why a parallel search returned. More reasons may be added in later
+/// versions, so a `match` needs a wildcard arm.
+///
+/// ```
+/// use sha256d::parallel::ParallelEnd;
+/// fn describe(end: ParallelEnd) -> &'static str {
+///     match end {
+///         ParallelEnd::Exhausted => "searched everything",
+///         ParallelEnd::Stopped => "found the first solution",
+///         ParallelEnd::Cancelled => "cancelled",
+///         _ => "something newer",
+///     }
+/// }
+/// assert_eq!(describe(ParallelEnd::Stopped), "found the first solution");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParallelEnd {
     /// Every nonce in the range was tried.
     Exhausted,
@@ -47,8 +62,26 @@ pub enum ParallelEnd {
     Cancelled,
 }
 
-/// What a parallel search did.
+/// What a parallel search did. Fields may be added in later versions.
+///
+/// ```
+/// use sha256d::parallel::{ParallelEnd, ParallelSearch};
+/// use sha256d::{Engine, NonceRange};
+/// # let header = sha256d::BlockHeader::from_hex(concat!(
+/// #     "0100000000000000000000000000000000000000000000000000000000000000",
+/// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+/// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+/// # ))?;
+/// # let job = sha256d::SearchJob::new(&header, header.bits.to_target()?);
+/// let outcome = ParallelSearch::new(Engine::best()).search(&job, NonceRange::new(0, 1_000)?);
+/// assert_eq!(outcome.end, ParallelEnd::Exhausted);
+/// assert_eq!((outcome.tried, outcome.solutions.len()), (1_000, 0));
+/// assert!(outcome.remaining.is_empty());
+/// # Ok::<(), sha256d::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "a parallel search outcome holds the solutions it found"]
+#[non_exhaustive]
 pub struct ParallelOutcome {
     /// Solutions in ascending nonce order: all of those before
     /// [`Self::remaining`], or only the lowest one when stopped at the
@@ -104,6 +137,10 @@ pub struct ParallelSearch<'a> {
 /// Default nonces per chunk: small enough that threads finish together
 /// and cancellation is quick (milliseconds per chunk even on the scalar
 /// kernel), large enough that taking a chunk costs nothing measurable.
+///
+/// ```
+/// assert_eq!(sha256d::parallel::DEFAULT_CHUNK_SIZE, 65_536);
+/// ```
 pub const DEFAULT_CHUNK_SIZE: u64 = 1 << 16;
 
 impl Default for ParallelSearch<'_> {
@@ -115,6 +152,12 @@ impl Default for ParallelSearch<'_> {
 impl<'a> ParallelSearch<'a> {
     /// A search with `engine` on [`std::thread::available_parallelism`]
     /// threads (one if that is unknown), reporting every solution.
+    ///
+    /// ```
+    /// use sha256d::{parallel::ParallelSearch, Engine};
+    /// let search = ParallelSearch::new(Engine::scalar());
+    /// assert_eq!(search.engine(), Engine::scalar());
+    /// ```
     #[must_use]
     pub fn new(engine: Engine) -> Self {
         ParallelSearch {
@@ -130,6 +173,19 @@ impl<'a> ParallelSearch<'a> {
     /// Runs on `threads` threads, the calling thread included. Zero is
     /// treated as one (as in [`NonceRange::split`]); never more threads are
     /// started than there are chunks.
+    ///
+    /// ```
+    /// use sha256d::{parallel::ParallelSearch, Engine, NonceRange};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// # let job = sha256d::SearchJob::new(&header, header.bits.to_target()?);
+    /// let outcome = ParallelSearch::new(Engine::best()).threads(1).search(&job, NonceRange::new(0, 10)?);
+    /// assert_eq!(outcome.threads, 1);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
@@ -138,6 +194,19 @@ impl<'a> ParallelSearch<'a> {
 
     /// Nonces per chunk handed to a thread ([`DEFAULT_CHUNK_SIZE`] unless
     /// set); zero is treated as one.
+    ///
+    /// ```
+    /// use sha256d::{parallel::ParallelSearch, Engine, NonceRange};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// # let job = sha256d::SearchJob::new(&header, header.bits.to_target()?);
+    /// let search = ParallelSearch::new(Engine::best()).chunk_size(100);
+    /// assert_eq!(search.search(&job, NonceRange::new(0, 1_000)?).tried, 1_000);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn chunk_size(mut self, nonces: u64) -> Self {
         self.chunk_size = nonces.max(1);
@@ -146,6 +215,24 @@ impl<'a> ParallelSearch<'a> {
 
     /// Whether to stop at the first (lowest) solution instead of reporting
     /// every one.
+    ///
+    /// ```
+    /// use sha256d::{parallel::ParallelSearch, Engine, NonceRange, Target};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// # let job = sha256d::SearchJob::new(&header, header.bits.to_target()?);
+    /// let easy = sha256d::SearchJob::new(&header, Target::MAX); // every nonce wins
+    /// let outcome = ParallelSearch::new(Engine::best())
+    ///     .stop_at_first(true)
+    ///     .search(&easy, NonceRange::new(7, 1_000)?);
+    /// assert_eq!(outcome.solutions.len(), 1);
+    /// assert_eq!(outcome.solutions[0].nonce, 7);
+    /// # let _ = job;
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn stop_at_first(mut self, stop: bool) -> Self {
         self.stop_at_first = stop;
@@ -156,6 +243,25 @@ impl<'a> ParallelSearch<'a> {
     /// before each chunk, so the search returns within about one chunk's
     /// time, with [`ParallelEnd::Cancelled`] and the unsearched rest in
     /// [`ParallelOutcome::remaining`].
+    ///
+    /// ```
+    /// use std::sync::atomic::AtomicBool;
+    /// use sha256d::parallel::{ParallelEnd, ParallelSearch};
+    /// use sha256d::{Engine, NonceRange};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// # let job = sha256d::SearchJob::new(&header, header.bits.to_target()?);
+    /// let cancelled = AtomicBool::new(true); // raised before the search starts
+    /// let outcome = ParallelSearch::new(Engine::best())
+    ///     .cancel_flag(&cancelled)
+    ///     .search(&job, NonceRange::FULL);
+    /// assert_eq!(outcome.end, ParallelEnd::Cancelled);
+    /// assert_eq!(outcome.remaining, NonceRange::FULL);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn cancel_flag(mut self, cancel: &'a AtomicBool) -> Self {
         self.cancel = Some(cancel);
@@ -168,6 +274,23 @@ impl<'a> ParallelSearch<'a> {
     /// this search alone. An `AtomicU64` counts any number of searches;
     /// where the target has no 64-bit atomics, an `AtomicU32` or
     /// `AtomicUsize` counts modulo its width (see [`ProgressCounter`]).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use sha256d::{parallel::ParallelSearch, Engine, NonceRange};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// # let job = sha256d::SearchJob::new(&header, header.bits.to_target()?);
+    /// let done = AtomicU64::new(0);
+    /// let _ = ParallelSearch::new(Engine::best())
+    ///     .progress(&done)
+    ///     .search(&job, NonceRange::new(0, 5_000)?);
+    /// assert_eq!(done.load(Ordering::Relaxed), 5_000);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn progress(mut self, counter: &'a dyn ProgressCounter) -> Self {
         self.progress = Some(counter);
@@ -175,13 +298,32 @@ impl<'a> ParallelSearch<'a> {
     }
 
     /// The engine every thread runs.
+    ///
+    /// ```
+    /// use sha256d::{parallel::ParallelSearch, Engine};
+    /// assert_eq!(ParallelSearch::new(Engine::best()).engine(), Engine::best());
+    /// ```
     #[must_use]
     pub fn engine(&self) -> Engine {
         self.engine
     }
 
     /// Searches `range` for nonces whose hash meets `job`'s target.
-    #[must_use]
+    ///
+    /// ```
+    /// use sha256d::{parallel::ParallelSearch, Engine, NonceRange};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// # let job = sha256d::SearchJob::new(&header, header.bits.to_target()?);
+    /// let outcome = ParallelSearch::new(Engine::best())
+    ///     .search(&job, NonceRange::new(header.nonce - 500, 1_000)?);
+    /// assert_eq!(outcome.solutions.len(), 1);
+    /// assert_eq!(outcome.solutions[0].hash, header.block_hash());
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     pub fn search(&self, job: &SearchJob, range: NonceRange) -> ParallelOutcome {
         let (chunk_size, chunk_count) = chunk_plan(range.count(), self.chunk_size);
         let threads = usize::try_from(chunk_count)

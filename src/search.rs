@@ -5,8 +5,8 @@
 use core::ops::ControlFlow;
 
 use crate::arch::{Candidates, JobData};
-use crate::header::{BlockHash, BlockHeader};
 use crate::sha256::{compress_words, hash_digest, store_state, HEADER_BLOCK};
+use crate::{BlockHash, BlockHeader};
 use crate::{Error, Midstate, Target};
 
 /// Everything about one header that does not change with the nonce,
@@ -37,6 +37,18 @@ pub struct SearchJob {
 
 impl SearchJob {
     /// A job for `header` (its nonce is ignored) and `target`.
+    ///
+    /// ```
+    /// use sha256d::SearchJob;
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// let job = SearchJob::new(&header, header.bits.to_target()?);
+    /// assert_eq!(job.hash(header.nonce), header.block_hash());
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn new(header: &BlockHeader, target: Target) -> Self {
         Self::from_parts(header.midstate().state(), &header.tail(), target)
@@ -44,6 +56,18 @@ impl SearchJob {
 
     /// A job from a midstate of the header's first 64 bytes and its last 16
     /// bytes (whose nonce, the last four, is ignored).
+    ///
+    /// ```
+    /// use sha256d::SearchJob;
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// let job = SearchJob::from_midstate(&header.midstate(), &header.tail(), header.bits.to_target()?)?;
+    /// assert_eq!(job, SearchJob::new(&header, header.bits.to_target()?));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidLength`] if the midstate does not cover exactly 64
@@ -71,6 +95,17 @@ impl SearchJob {
     }
 
     /// The target this job searches for.
+    ///
+    /// ```
+    /// use sha256d::{SearchJob, Target};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// assert_eq!(*SearchJob::new(&header, Target::MAX).target(), Target::MAX);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub const fn target(&self) -> &Target {
         &self.target
@@ -79,6 +114,18 @@ impl SearchJob {
     /// The header's block hash with `nonce`, computed the plain way (no
     /// precomputation, no early exit); every candidate a kernel reports is
     /// checked with it.
+    ///
+    /// ```
+    /// use sha256d::{SearchJob, Target};
+    /// # let header = sha256d::BlockHeader::from_hex(concat!(
+    /// #     "0100000000000000000000000000000000000000000000000000000000000000",
+    /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+    /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+    /// # ))?;
+    /// let job = SearchJob::new(&header, Target::MAX);
+    /// assert_eq!(job.hash(header.nonce).to_string(), "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn hash(&self, nonce: u32) -> BlockHash {
         let mut block = HEADER_BLOCK;
@@ -92,6 +139,14 @@ impl SearchJob {
 
 /// A contiguous range of nonces, `start ..= start + count - 1`, that never
 /// runs past `u32::MAX`. It may be empty, and may cover all 2^32 nonces.
+///
+/// ```
+/// use sha256d::NonceRange;
+/// let range = NonceRange::new(u32::MAX - 9, 10)?;
+/// assert_eq!(range.last(), Some(u32::MAX));
+/// assert!(NonceRange::new(u32::MAX - 9, 11).is_err());
+/// # Ok::<(), sha256d::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NonceRange {
     start: u32,
@@ -103,12 +158,21 @@ const NONCE_SPACE: u64 = 1 << 32;
 
 impl NonceRange {
     /// All 2^32 nonces.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::NonceRange::FULL.count(), 1 << 32);
+    /// ```
     pub const FULL: NonceRange = NonceRange {
         start: 0,
         count: NONCE_SPACE,
     };
 
     /// `count` nonces from `start`.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::NonceRange::new(10, 5)?.last(), Some(14));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::NonceRangeOverflow`] if the range would pass `u32::MAX`.
@@ -120,6 +184,12 @@ impl NonceRange {
     }
 
     /// Nonces `start..=end`; empty when `end < start`.
+    ///
+    /// ```
+    /// use sha256d::NonceRange;
+    /// assert_eq!(NonceRange::inclusive(3, 5).count(), 3);
+    /// assert!(NonceRange::inclusive(5, 3).is_empty());
+    /// ```
     #[must_use]
     pub const fn inclusive(start: u32, end: u32) -> Self {
         if end < start {
@@ -133,30 +203,52 @@ impl NonceRange {
     }
 
     /// From `start` to `u32::MAX` inclusive.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::NonceRange::from_start(u32::MAX).count(), 1);
+    /// ```
     #[must_use]
     pub const fn from_start(start: u32) -> Self {
         NonceRange::inclusive(start, u32::MAX)
     }
 
     /// The first nonce (meaningful only when not empty).
+    ///
+    /// ```
+    /// assert_eq!(sha256d::NonceRange::inclusive(3, 5).start(), 3);
+    /// ```
     #[must_use]
     pub const fn start(&self) -> u32 {
         self.start
     }
 
     /// How many nonces.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::NonceRange::inclusive(3, 5).count(), 3);
+    /// ```
     #[must_use]
     pub const fn count(&self) -> u64 {
         self.count
     }
 
     /// Whether the range holds no nonce.
+    ///
+    /// ```
+    /// assert!(sha256d::NonceRange::new(7, 0)?.is_empty());
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub const fn is_empty(&self) -> bool {
         self.count == 0
     }
 
     /// The last nonce, if any.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::NonceRange::new(7, 0)?.last(), None);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub const fn last(&self) -> Option<u32> {
         if self.count == 0 {
@@ -167,6 +259,11 @@ impl NonceRange {
     }
 
     /// Whether `nonce` lies in the range.
+    ///
+    /// ```
+    /// let range = sha256d::NonceRange::inclusive(3, 5);
+    /// assert!(range.contains(5) && !range.contains(6));
+    /// ```
     #[must_use]
     pub const fn contains(&self, nonce: u32) -> bool {
         let offset = (nonce as u64).wrapping_sub(self.start as u64);
@@ -174,6 +271,11 @@ impl NonceRange {
     }
 
     /// The range from offset `offset` (clamped to the end) on.
+    ///
+    /// ```
+    /// let range = sha256d::NonceRange::inclusive(0, 9).skip(4);
+    /// assert_eq!((range.start(), range.count()), (4, 6));
+    /// ```
     #[must_use]
     pub const fn skip(&self, offset: u64) -> Self {
         let offset = if offset < self.count {
@@ -189,6 +291,11 @@ impl NonceRange {
     }
 
     /// The first `count` nonces (clamped to the range).
+    ///
+    /// ```
+    /// let range = sha256d::NonceRange::inclusive(0, 9).take(4);
+    /// assert_eq!(range.last(), Some(3));
+    /// ```
     #[must_use]
     pub const fn take(&self, count: u64) -> Self {
         NonceRange {
@@ -203,6 +310,11 @@ impl NonceRange {
 
     /// Splits into `parts` consecutive ranges of near-equal size (the first
     /// ones one larger); `parts` of zero is treated as one.
+    ///
+    /// ```
+    /// let parts: Vec<_> = sha256d::NonceRange::inclusive(0, 9).split(3).collect();
+    /// assert_eq!(parts.iter().map(|p| p.count()).collect::<Vec<_>>(), [4, 3, 3]);
+    /// ```
     pub fn split(&self, parts: u32) -> impl Iterator<Item = NonceRange> {
         let parts = u64::from(parts.max(1));
         let base = self.count / parts;
@@ -216,6 +328,20 @@ impl NonceRange {
 }
 
 /// A nonce whose header hash meets the target, and that hash.
+///
+/// ```
+/// use sha256d::{Engine, NonceRange, SearchJob, Solution};
+/// # let header = sha256d::BlockHeader::from_hex(concat!(
+/// #     "0100000000000000000000000000000000000000000000000000000000000000",
+/// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+/// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+/// # ))?;
+/// let job = SearchJob::new(&header, header.bits.to_target()?);
+/// let mut found = [Solution::default(); 1];
+/// let _ = Engine::best().search(&job, NonceRange::new(header.nonce, 1)?, &mut found);
+/// assert_eq!(found[0], Solution { nonce: header.nonce, hash: header.block_hash() });
+/// # Ok::<(), sha256d::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Solution {
     /// The winning nonce.
@@ -224,8 +350,25 @@ pub struct Solution {
     pub hash: BlockHash,
 }
 
-/// Why a search returned.
+/// Why a search returned. More reasons may be added in later versions, so
+/// a `match` needs a wildcard arm.
+///
+/// ```
+/// use sha256d::{Engine, NonceRange, SearchEnd, SearchJob, Solution, Target};
+/// # let header = sha256d::BlockHeader::from_hex(concat!(
+/// #     "0100000000000000000000000000000000000000000000000000000000000000",
+/// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+/// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+/// # ))?;
+/// let job = SearchJob::new(&header, Target::MAX); // every nonce wins
+/// let mut room = [Solution::default(); 3];
+/// let outcome = Engine::best().search(&job, NonceRange::new(0, 10)?, &mut room);
+/// assert_eq!(outcome.end, SearchEnd::OutputFull);
+/// assert_eq!(outcome.remaining.start(), 3); // resume here
+/// # Ok::<(), sha256d::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SearchEnd {
     /// Every nonce in the range was tried.
     Exhausted,
@@ -237,7 +380,24 @@ pub enum SearchEnd {
 }
 
 /// What a search did. Solutions are reported in ascending nonce order.
+/// Fields may be added in later versions.
+///
+/// ```
+/// use sha256d::{Engine, NonceRange, SearchEnd, SearchJob, Solution};
+/// # let header = sha256d::BlockHeader::from_hex(concat!(
+/// #     "0100000000000000000000000000000000000000000000000000000000000000",
+/// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+/// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+/// # ))?;
+/// let job = SearchJob::new(&header, header.bits.to_target()?);
+/// let mut found = [Solution::default(); 1];
+/// let outcome = Engine::best().search(&job, NonceRange::new(0, 1_000)?, &mut found);
+/// assert_eq!((outcome.tried, outcome.found, outcome.end), (1_000, 0, SearchEnd::Exhausted));
+/// # Ok::<(), sha256d::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use = "a search outcome says how many solutions were stored and where to resume"]
+#[non_exhaustive]
 pub struct SearchOutcome {
     /// Nonces fully decided: those before [`Self::remaining`].
     pub tried: u64,

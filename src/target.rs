@@ -1,18 +1,34 @@
 //! Proof-of-work targets: the full 256-bit [`Target`] and its compact
 //! encoding [`CompactTarget`] (a header's `bits` field, "nBits").
 
+use core::borrow::Borrow;
 use core::cmp::Ordering;
 use core::fmt;
+use core::str::FromStr;
 
-use crate::hex::{decode_array, HexReversed};
+use crate::hex::decode_array;
 use crate::Error;
 
 /// A 256-bit proof-of-work target. A hash meets it when the hash, read as a
 /// little-endian 256-bit integer, is less than or equal to it.
 ///
 /// Stored as 32 little-endian bytes. Bitcoin displays targets big-endian;
-/// [`Target::from_be_hex`] and the [`Display`](fmt::Display) impl use that
-/// order.
+/// [`Target::from_be_hex`], `FromStr` and the `Display`, `LowerHex` and
+/// `UpperHex` impls use that order (64 digits, most significant first).
+///
+/// `Ord` compares the numbers: a larger target is easier to meet.
+/// `TryFrom<CompactTarget>` expands nBits ([`CompactTarget::to_target`]);
+/// `From<Target> for CompactTarget` encodes ([`Target::to_compact`]).
+///
+/// ```
+/// use sha256d::{CompactTarget, Target};
+/// let one: Target = "00000000ffff0000000000000000000000000000000000000000000000000000".parse()?;
+/// assert_eq!(Target::try_from(CompactTarget::from(0x1d00ffff))?, one);
+/// assert_eq!(CompactTarget::from(one), CompactTarget::from(0x1d00ffff));
+/// assert!(Target::from_difficulty(2.0)? < one);
+/// assert_eq!(format!("{one:x}"), one.to_string());
+/// # Ok::<(), sha256d::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Target([u8; 32]);
 
@@ -25,39 +41,76 @@ const TWO_POW_64: f64 = f64::from_bits((1023 + 64) << 52);
 
 impl Target {
     /// Zero: only a hash of all zero bits meets it.
+    ///
+    /// ```
+    /// assert!(sha256d::Target::ZERO < sha256d::Target::MAX);
+    /// ```
     pub const ZERO: Target = Target([0; 32]);
     /// All ones: every hash meets it.
+    ///
+    /// ```
+    /// assert!(sha256d::Target::MAX.is_met_by(&[0xff; 32]));
+    /// ```
     pub const MAX: Target = Target([0xff; 32]);
 
     /// From 32 little-endian bytes (the order in which hashes are compared).
+    ///
+    /// ```
+    /// use sha256d::Target;
+    /// let mut bytes = [0u8; 32];
+    /// bytes[0] = 1;
+    /// assert_eq!(Target::from_le_bytes(bytes).to_string(), format!("{:064x}", 1));
+    /// ```
     #[must_use]
     pub const fn from_le_bytes(bytes: [u8; 32]) -> Self {
         Target(bytes)
     }
 
     /// The 32 little-endian bytes.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::Target::MAX.to_le_bytes(), [0xff; 32]);
+    /// ```
     #[must_use]
     pub const fn to_le_bytes(self) -> [u8; 32] {
         self.0
     }
 
     /// From 32 big-endian bytes (most significant first, as displayed).
+    ///
+    /// ```
+    /// use sha256d::Target;
+    /// let mut bytes = [0u8; 32];
+    /// bytes[31] = 1;
+    /// assert_eq!(Target::from_be_bytes(bytes).to_le_bytes()[0], 1);
+    /// ```
     #[must_use]
-    pub fn from_be_bytes(mut bytes: [u8; 32]) -> Self {
-        bytes.reverse();
-        Target(bytes)
+    pub const fn from_be_bytes(bytes: [u8; 32]) -> Self {
+        Target(reversed(bytes))
     }
 
     /// The 32 big-endian bytes.
+    ///
+    /// ```
+    /// use sha256d::Target;
+    /// let bytes = core::array::from_fn(|i| i as u8);
+    /// assert_eq!(Target::from_be_bytes(bytes).to_be_bytes(), bytes);
+    /// ```
     #[must_use]
-    pub fn to_be_bytes(self) -> [u8; 32] {
-        let mut bytes = self.0;
-        bytes.reverse();
-        bytes
+    pub const fn to_be_bytes(self) -> [u8; 32] {
+        reversed(self.0)
     }
 
     /// Parses 64 hex digits, most significant first, as Bitcoin displays
-    /// targets (`00000000ffff0000...` for difficulty 1).
+    /// targets (`00000000ffff0000...` for difficulty 1); `str::parse` does
+    /// the same.
+    ///
+    /// ```
+    /// use sha256d::Target;
+    /// let t = Target::from_be_hex(&format!("{:064x}", 0x1234))?;
+    /// assert_eq!(t.to_le_bytes()[..2], [0x34, 0x12]);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Bad hex or a length other than 64 digits.
@@ -68,16 +121,31 @@ impl Target {
     /// The most significant 32 bits. A hash whose own top 32 bits (bytes
     /// 28..32, little-endian) exceed this cannot meet the target; kernels
     /// reject on this word before finishing a hash.
+    ///
+    /// ```
+    /// use sha256d::CompactTarget;
+    /// let one = CompactTarget::from(0x1d00ffff).to_target()?;
+    /// assert_eq!(one.top_u32(), 0);
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub const fn top_u32(&self) -> u32 {
         u32::from_le_bytes([self.0[28], self.0[29], self.0[30], self.0[31]])
     }
 
     /// Whether `hash` (32 bytes in internal order, as SHA-256d produces
-    /// them) read as a little-endian integer is `<=` this target.
+    /// them: a `[u8; 32]` or any of the crate's hash types) read as a
+    /// little-endian integer is `<=` this target.
+    ///
+    /// ```
+    /// use sha256d::Target;
+    /// let t = Target::from_le_bytes([0x10; 32]);
+    /// assert!(t.is_met_by(&[0x10; 32]));
+    /// assert!(!t.is_met_by(&[0x11; 32]));
+    /// ```
     #[must_use]
-    pub fn is_met_by(&self, hash: &[u8; 32]) -> bool {
-        compare_le(hash, &self.0) != Ordering::Greater
+    pub fn is_met_by<H: Borrow<[u8; 32]> + ?Sized>(&self, hash: &H) -> bool {
+        compare_le(hash.borrow(), &self.0) != Ordering::Greater
     }
 
     /// The target for a pool or network difficulty: difficulty 1 is
@@ -104,6 +172,13 @@ impl Target {
 
     /// The difficulty this target represents (difficulty-1 target divided
     /// by this one); infinite for [`Target::ZERO`].
+    ///
+    /// ```
+    /// use sha256d::Target;
+    /// assert_eq!(Target::from_difficulty(1.0)?.difficulty(), 1.0);
+    /// assert!(Target::ZERO.difficulty().is_infinite());
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn difficulty(&self) -> f64 {
         DIFFICULTY_1_MANTISSA * TWO_POW_208 / self.to_f64()
@@ -154,7 +229,14 @@ impl Target {
 
     /// The compact encoding, rounding the mantissa down as Bitcoin Core's
     /// `GetCompact` does (so the round trip target -> compact -> target
-    /// can only lose low bits).
+    /// can only lose low bits). Also `From<Target> for CompactTarget`.
+    ///
+    /// ```
+    /// use sha256d::{CompactTarget, Target};
+    /// let t = Target::from_be_hex("00000000ffff0000000000000000000000000000000000000000000000000000")?;
+    /// assert_eq!(t.to_compact(), CompactTarget::from_consensus(0x1d00ffff));
+    /// # Ok::<(), sha256d::Error>(())
+    /// ```
     #[must_use]
     pub fn to_compact(&self) -> CompactTarget {
         let size = match self.0.iter().rposition(|&b| b != 0) {
@@ -180,6 +262,17 @@ impl Target {
     }
 }
 
+/// The bytes in the opposite order.
+const fn reversed(bytes: [u8; 32]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = bytes[31 - i];
+        i += 1;
+    }
+    out
+}
+
 /// Compares two 32-byte little-endian integers.
 fn compare_le(a: &[u8; 32], b: &[u8; 32]) -> Ordering {
     a.iter().rev().cmp(b.iter().rev())
@@ -200,7 +293,44 @@ impl Ord for Target {
 /// Big-endian hex, 64 digits, as Bitcoin displays targets.
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        HexReversed(&self.0).fmt(f)
+        crate::hex::format(&self.0, true, false, f)
+    }
+}
+
+/// The same digits as `Display`; `{:#x}` adds `0x`.
+impl fmt::LowerHex for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::hex::format(&self.0, true, false, f)
+    }
+}
+
+/// `Display`'s digits in uppercase.
+impl fmt::UpperHex for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::hex::format(&self.0, true, true, f)
+    }
+}
+
+/// 64 hex digits, most significant first, as [`Target::from_be_hex`].
+impl FromStr for Target {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Self::from_be_hex(s)
+    }
+}
+
+/// Expands nBits as [`CompactTarget::to_target`].
+impl TryFrom<CompactTarget> for Target {
+    type Error = Error;
+    fn try_from(bits: CompactTarget) -> Result<Self, Error> {
+        bits.to_target()
+    }
+}
+
+/// Encodes as [`Target::to_compact`] (rounding the mantissa down).
+impl From<Target> for CompactTarget {
+    fn from(target: Target) -> Self {
+        target.to_compact()
     }
 }
 
@@ -215,17 +345,42 @@ impl fmt::Debug for Target {
 /// The top byte is a size in bytes, the low 23 bits a mantissa and bit 23 a
 /// sign: `value = mantissa * 256^(size - 3)`. Any 32-bit value can be held;
 /// [`CompactTarget::to_target`] decides which are valid targets.
+///
+/// Converts from and to `u32` (`From`). As text it is hex: `Display` writes
+/// `0x1d00ffff`, `LowerHex`/`UpperHex` format the `u32` (so `{:08x}` gives
+/// `1d00ffff`, as `getblockheader` and Stratum write nBits), and `FromStr`
+/// takes exactly eight digits with or without `0x`. No `Ord`: compact
+/// values do not sort as the targets they encode.
+///
+/// ```
+/// use sha256d::CompactTarget;
+/// let bits: CompactTarget = "1d00ffff".parse()?;
+/// assert_eq!(bits, CompactTarget::from(0x1d00ffff));
+/// assert_eq!(u32::from(bits), 0x1d00ffff);
+/// assert_eq!(bits.to_string(), "0x1d00ffff");
+/// assert_eq!(format!("{bits:08x}"), "1d00ffff");
+/// assert_eq!(bits.to_string().parse::<CompactTarget>()?, bits);
+/// # Ok::<(), sha256d::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CompactTarget(u32);
 
 impl CompactTarget {
     /// Wraps the raw `bits` value as it appears in a header.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::CompactTarget::from_consensus(0x1d00ffff).to_consensus(), 0x1d00ffff);
+    /// ```
     #[must_use]
     pub const fn from_consensus(bits: u32) -> Self {
         CompactTarget(bits)
     }
 
     /// The raw `bits` value.
+    ///
+    /// ```
+    /// assert_eq!(sha256d::CompactTarget::from(0x1703a30c).to_consensus(), 0x1703a30c);
+    /// ```
     #[must_use]
     pub const fn to_consensus(self) -> u32 {
         self.0
@@ -285,6 +440,45 @@ impl CompactTarget {
 impl From<CompactTarget> for u32 {
     fn from(bits: CompactTarget) -> u32 {
         bits.0
+    }
+}
+
+impl From<u32> for CompactTarget {
+    fn from(bits: u32) -> Self {
+        CompactTarget(bits)
+    }
+}
+
+/// Exactly eight hex digits (either case), optionally after `0x` or `0X`.
+impl FromStr for CompactTarget {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let digits = s
+            .strip_prefix("0x")
+            .or_else(|| s.strip_prefix("0X"))
+            .unwrap_or(s);
+        let offset = s.len() - digits.len();
+        let bytes: [u8; 4] = decode_array(digits).map_err(|e| match e {
+            Error::InvalidHexCharacter { index } => Error::InvalidHexCharacter {
+                index: index + offset,
+            },
+            other => other,
+        })?;
+        Ok(CompactTarget(u32::from_be_bytes(bytes)))
+    }
+}
+
+/// Formats the `u32`: `{:08x}` gives `1d00ffff`, `{:#x}` gives `0x1d00ffff`.
+impl fmt::LowerHex for CompactTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::LowerHex::fmt(&self.0, f)
+    }
+}
+
+/// Formats the `u32` in uppercase.
+impl fmt::UpperHex for CompactTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::UpperHex::fmt(&self.0, f)
     }
 }
 

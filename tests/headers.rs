@@ -65,7 +65,7 @@ fn genesis_block_hash() {
         BlockHash::from_display_hex(GENESIS_HASH).unwrap()
     );
     // Display order is the reverse of the bytes SHA-256d outputs.
-    let mut internal = sha256d::sha256d(&bytes);
+    let mut internal = sha256d::sha256d(&bytes).to_byte_array();
     internal.reverse();
     assert_eq!(sha256d::hex::Hex(&internal).to_string(), GENESIS_HASH);
 }

@@ -162,7 +162,7 @@ fn output_full_stops_before_the_winner_and_resumes_there() {
                     let next = expected[got.len()].nonce;
                     assert_eq!(outcome.remaining.start(), next, "{}", engine.kernel());
                 }
-                SearchEnd::Stopped => panic!("nobody asked to stop"),
+                other => panic!("nobody asked to stop: {other:?}"),
             }
             rest = outcome.remaining;
         }
@@ -249,7 +249,7 @@ fn batch_of_64_byte_inputs_matches_scalar_for_every_count() {
         }
         inputs.push(input);
     }
-    let expected: Vec<[u8; 32]> = inputs.iter().map(|i| sha256d::sha256d(i)).collect();
+    let expected: Vec<[u8; 32]> = inputs.iter().map(|i| sha256d::sha256d(i).into()).collect();
     for engine in engines() {
         for n in (0..=40).chain([63, 64, 65, 255, 300]) {
             let mut out = vec![[0u8; 32]; n];

@@ -21,7 +21,7 @@ fn genesis() -> BlockHeader {
 /// What the single-threaded search returns when it stops at the first hit.
 fn single_thread_first(engine: &Engine, job: &SearchJob, range: NonceRange) -> Option<Solution> {
     let mut first = None;
-    engine.search_with(job, range, |s| {
+    let _ = engine.search_with(job, range, |s| {
         first = Some(s);
         ControlFlow::Break(())
     });

@@ -153,11 +153,17 @@ fn the_real_job_and_share_rebuild_the_block() {
     .concat();
     assert_eq!(sha2d(&coinbase).to_vec(), unhex(&v.coinbase_txid_internal));
     assert_eq!(
-        job.coinbase_txid(&extranonce2).unwrap().to_vec(),
+        job.coinbase_txid(&extranonce2)
+            .unwrap()
+            .as_byte_array()
+            .to_vec(),
         unhex(&v.coinbase_txid_internal)
     );
     assert_eq!(
-        job.merkle_root(&extranonce2).unwrap().to_vec(),
+        job.merkle_root(&extranonce2)
+            .unwrap()
+            .as_byte_array()
+            .to_vec(),
         unhex(&v.merkle_root_internal)
     );
 

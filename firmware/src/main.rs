@@ -63,7 +63,7 @@ fn run() -> Result<bool, sha256d::Error> {
         let mut bytes = [0u8; 64];
         bytes[..32].copy_from_slice(l);
         bytes[32..].copy_from_slice(r);
-        sha256d::sha256d(&bytes)
+        sha256d::sha256d(&bytes).to_byte_array()
     };
     let expected_root = pair(&pair(&txids[0], &txids[1]), &pair(&txids[2], &txids[2]));
     let mut nodes = txids;

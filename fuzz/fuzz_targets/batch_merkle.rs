@@ -58,11 +58,11 @@ fn reference_root(leaves: &[[u8; 32]]) -> Option<MerkleRoot> {
                 let mut concat = [0u8; 64];
                 concat[..32].copy_from_slice(&pair[0]);
                 concat[32..].copy_from_slice(&pair[1]);
-                sha256d::sha256d(&concat)
+                sha256d::sha256d(&concat).to_byte_array()
             })
             .collect();
     }
-    level.first().map(|&root| MerkleRoot { root, mutated })
+    level.first().map(|&root| MerkleRoot { root: root.into(), mutated })
 }
 
 fuzz_target!(|input: Input| {

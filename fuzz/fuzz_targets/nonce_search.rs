@@ -44,7 +44,7 @@ enum TargetChoice {
 fn hash_with_nonce(header: &[u8; 80], nonce: u32) -> [u8; 32] {
     let mut bytes = *header;
     bytes[76..].copy_from_slice(&nonce.to_le_bytes());
-    sha256d::sha256d(&bytes)
+    sha256d::sha256d(&bytes).to_byte_array()
 }
 
 fuzz_target!(|input: Input| {
@@ -134,7 +134,7 @@ fuzz_target!(|input: Input| {
                         break;
                     }
                 }
-                SearchEnd::Stopped => panic!("kernel {kernel}: stopped without a visitor"),
+                other => panic!("kernel {kernel}: {other:?} without a visitor"),
             }
             rest = outcome.remaining;
         }

@@ -5,7 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use sha256d::{
-    hex, BlockHash, BlockHeader, CompactTarget, Error, Kernel, Midstate, NonceRange, Target,
+    hex, BlockHash, BlockHeader, CompactTarget, Error, Kernel, Midstate, NonceRange, Sha256Hash,
+    Target, Txid,
 };
 
 /// Reads little-endian integers from the front of the input, zero-padded.
@@ -57,6 +58,23 @@ fn check_text(text: &str) {
     if let Ok(target) = Target::from_be_hex(text) {
         assert_eq!(target.to_string(), lower);
         check_target(target);
+    }
+    // The `FromStr` impls agree with the named parsers, and what parses
+    // prints back (display order, lowercase).
+    assert_eq!(text.parse::<BlockHeader>(), BlockHeader::from_hex(text));
+    assert_eq!(text.parse::<BlockHash>(), BlockHash::from_display_hex(text));
+    assert_eq!(text.parse::<Target>(), Target::from_be_hex(text));
+    if let Ok(hash) = text.parse::<Sha256Hash>() {
+        assert_eq!(hash.to_string(), lower);
+        assert_eq!(format!("{hash:X}"), text.to_ascii_uppercase());
+    }
+    if let Ok(txid) = text.parse::<Txid>() {
+        assert_eq!(format!("{txid:x}"), lower);
+    }
+    if let Ok(bits) = text.parse::<CompactTarget>() {
+        let digits = lower.strip_prefix("0x").unwrap_or(&lower);
+        assert_eq!(format!("{bits:08x}"), digits, "{text:?}");
+        assert_eq!(bits.to_string().parse::<CompactTarget>(), Ok(bits));
     }
     match Kernel::from_name(text) {
         Ok(kernel) => assert!(kernel.name().eq_ignore_ascii_case(text)),

@@ -9,6 +9,7 @@
 // kernels' use and for tests, so parts of it may go unused.
 #[cfg_attr(feature = "compact-scalar", allow(dead_code))]
 pub(crate) mod compress;
+mod const_compress;
 pub(crate) mod consts;
 #[cfg(any(feature = "compact-scalar", test))]
 pub(crate) mod rolled;
@@ -25,6 +26,7 @@ pub(crate) use compress::load_block;
 // `compact-scalar` feature.
 #[cfg(not(feature = "compact-scalar"))]
 pub(crate) use compress::{compress_blocks, compress_words, hash_digest, sha256d_64};
+pub(crate) use const_compress::compress_const;
 #[cfg(test)]
 pub(crate) use consts::schedule;
 pub(crate) use consts::{

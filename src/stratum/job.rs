@@ -7,7 +7,9 @@ use super::share::Share;
 use super::version::{next_pattern, parse_u32_hex};
 use super::{Error, Field, VersionMask};
 use crate::hex::{decode_array, decode_to_slice, Hex};
-use crate::{merkle, BlockHash, BlockHeader, CompactTarget, SearchJob, Sha256, Target};
+use crate::{
+    merkle, BlockHash, BlockHeader, CompactTarget, SearchJob, Sha256, Target, TxMerkleNode, Txid,
+};
 
 /// The longest `extranonce1` accepted, in bytes. Pools send 4 to 8.
 pub const MAX_EXTRANONCE1_LEN: usize = 32;
@@ -812,7 +814,7 @@ impl<'a> Job<'a> {
     /// # Errors
     /// [`Error::Length`] if `extranonce2` is not
     /// [`Job::extranonce2_size`] bytes.
-    pub fn coinbase_txid(&self, extranonce2: &Extranonce2) -> Result<[u8; 32], Error> {
+    pub fn coinbase_txid(&self, extranonce2: &Extranonce2) -> Result<Txid, Error> {
         self.check_extranonce2(extranonce2)?;
         let mut hasher = self.coinbase_prefix.clone();
         hasher.update(extranonce2.as_bytes());
@@ -820,7 +822,7 @@ impl<'a> Job<'a> {
             Coinb2::Bytes(bytes) => hasher.update(bytes),
             Coinb2::Hex(hex) => hash_valid_hex(&mut hasher, hex),
         }
-        Ok(hasher.finalize_sha256d())
+        Ok(hasher.finalize_sha256d().into())
     }
 
     /// The block's Merkle root with this `extranonce2`: the coinbase id
@@ -829,12 +831,12 @@ impl<'a> Job<'a> {
     ///
     /// # Errors
     /// As [`Job::coinbase_txid`].
-    pub fn merkle_root(&self, extranonce2: &Extranonce2) -> Result<[u8; 32], Error> {
+    pub fn merkle_root(&self, extranonce2: &Extranonce2) -> Result<TxMerkleNode, Error> {
         let txid = self.coinbase_txid(extranonce2)?;
         Ok(merkle::root_from_branch(txid, 0, self.merkle_branch()))
     }
 
-    fn header_with_root(&self, merkle_root: [u8; 32], version: u32, nonce: u32) -> BlockHeader {
+    fn header_with_root(&self, merkle_root: TxMerkleNode, version: u32, nonce: u32) -> BlockHeader {
         BlockHeader {
             version: i32::from_le_bytes(version.to_le_bytes()),
             prev_blockhash: self.prev_blockhash,
@@ -982,7 +984,7 @@ pub struct Works<'j, 'a> {
     job: &'j Job<'a>,
     rolling: Option<VersionMask>,
     /// The extranonce2 being rolled and its Merkle root; `None` when done.
-    current: Option<(Extranonce2, [u8; 32])>,
+    current: Option<(Extranonce2, TxMerkleNode)>,
     /// The rolled-bits pattern of the next version.
     pattern: u32,
 }

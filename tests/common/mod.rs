@@ -91,7 +91,7 @@ pub fn reference_solutions(header: &[u8; 80], target: &Target, range: NonceRange
         if target.is_met_by(&hash) {
             out.push(Solution {
                 nonce,
-                hash: sha256d::BlockHash::from_byte_array(hash),
+                hash: sha256d::BlockHash::from(hash),
             });
         }
     }
@@ -139,7 +139,7 @@ pub fn assert_all_kernels_find(
 pub fn target_equal_to_hash(header: &[u8; 80], nonce: u32) -> Target {
     let mut bytes = *header;
     bytes[76..].copy_from_slice(&nonce.to_le_bytes());
-    Target::from_le_bytes(sha256d::sha256d(&bytes))
+    Target::from_le_bytes(sha256d::sha256d(&bytes).to_byte_array())
 }
 
 /// The built `miner` example, next to the test binaries

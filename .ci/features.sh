@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Each optional feature alone (on top of no default features), then all of
+# them together: lints, the library's unit tests, and the integration tests
+# written for the feature; then the downstream crate that uses every
+# feature, built with warnings as errors and run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n--- %s ---\n' "$*"; }
+
+# The unit tests per feature in the unoptimized dev profile: each feature set
+# recompiles the crate, and the optimized test profile would make that the
+# slowest part of CI; the tests themselves are small.
+for feature in alloc std digest serde bitcoin; do
+    section "feature $feature alone"
+    cargo clippy --locked --no-default-features --features "$feature" --lib --tests -- -D warnings
+    cargo test --locked --profile dev --no-default-features --features "$feature" --lib
+done
+
+section "feature bitcoin: every mainnet header through the bitcoin crate"
+cargo test --locked --profile dev --no-default-features --features bitcoin --test bitcoin_interop
+
+section "all features together"
+cargo clippy --locked --all-features --all-targets -- -D warnings
+cargo test --locked --all-features --lib --test bitcoin_interop
+cargo test --locked --all-features --doc
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --all-features
+if rustup toolchain list | grep -q '^nightly'; then
+    # As docs.rs builds it: the doc(cfg) labels on feature-gated items.
+    RUSTDOCFLAGS="--cfg docsrs -D warnings" CARGO_TARGET_DIR=target/docsrs \
+        cargo +nightly doc --locked --no-deps --all-features
+fi
+
+section "downstream crate: every idiom and feature, -D warnings"
+(cd tests/downstream && RUSTFLAGS="-D warnings" cargo run --locked)
