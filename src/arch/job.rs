@@ -60,9 +60,10 @@ pub(crate) const fn varies_with_nonce(i: usize) -> bool {
 }
 
 /// Whether schedule word `i` (`16 <= i < 64`) of the first hash has a term
-/// that does not depend on the nonce: false from word 34 on.
+/// that does not depend on the nonce: false from word 34 on. Only the x86
+/// SHA-NI kernel's AVX2 schedule uses it.
 #[cfg_attr(
-    not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
+    not(any(target_arch = "x86", target_arch = "x86_64")),
     allow(dead_code)
 )]
 pub(crate) const fn has_fixed_terms(i: usize) -> bool {

@@ -29,8 +29,8 @@
 use core::arch::aarch64::*;
 
 use crate::arch::{candidate_bits, groups, scan_in_steps, Candidates, JobData, KernelImpl};
-use crate::sha256::consts::PADDING_64_KW;
-use crate::sha256::{Shape, DIGEST_BITS, DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PAD_START};
+use crate::sha256::consts::DIGEST_BITS;
+use crate::sha256::{Shape, DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PAD_START};
 
 mod batch;
 mod compress;
