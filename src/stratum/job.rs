@@ -557,9 +557,10 @@ enum Coinb2<'a> {
 /// coinbase.extend([0xaa; 4]);
 /// coinbase.extend([0, 0, 0, 5]);
 /// coinbase.extend([0xff; 8]);
-/// assert_eq!(job.coinbase_txid(&extranonce2)?, sha256d::sha256d(&coinbase));
+/// let txid = job.coinbase_txid(&extranonce2)?;
+/// assert_eq!(txid, sha256d::Txid::from(sha256d::sha256d(&coinbase)));
 /// // With an empty branch the coinbase is the only transaction.
-/// assert_eq!(job.merkle_root(&extranonce2)?, job.coinbase_txid(&extranonce2)?);
+/// assert_eq!(job.merkle_root(&extranonce2)?, txid.to_byte_array());
 /// # Ok::<(), sha256d::stratum::Error>(())
 /// ```
 #[derive(Clone)]
