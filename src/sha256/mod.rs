@@ -21,17 +21,21 @@ pub(crate) use compress::{
 // Only the SIMD kernels load blocks through this path.
 #[cfg(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64"))]
 pub(crate) use compress::load_block;
-// The compression of every portable path (hashing, the scalar kernel, the
-// search driver's check): unrolled by default, the rolled loop with the
-// `compact-scalar` feature.
-#[cfg(not(feature = "compact-scalar"))]
-pub(crate) use compress::{compress_blocks, compress_words, hash_digest, sha256d_64};
 pub(crate) use const_compress::compress_const;
 #[cfg(test)]
 pub(crate) use consts::schedule;
 pub(crate) use consts::{
     DIGEST_BLOCK, DIGEST_KW, HEADER_BITS, HEADER_BLOCK, HEADER_KW, IV, K, PAD_START,
 };
-#[cfg(feature = "compact-scalar")]
-pub(crate) use rolled::{compress_blocks, compress_words, hash_digest, sha256d_64};
 pub(crate) use shape::{hash_many, Shape};
+
+// The compression of every portable path (hashing, the scalar kernel, the
+// search driver's check): unrolled by default, the rolled loop with the
+// `compact-scalar` feature.
+cfg_if::cfg_if! {
+    if #[cfg(feature = "compact-scalar")] {
+        pub(crate) use rolled::{compress_blocks, compress_words, hash_digest, sha256d_64};
+    } else {
+        pub(crate) use compress::{compress_blocks, compress_words, hash_digest, sha256d_64};
+    }
+}

@@ -23,20 +23,21 @@
 pub(crate) mod neon;
 pub(crate) mod sha2;
 
-#[cfg(not(target_os = "none"))]
-cpufeatures::new!(has_sha2_runtime, "sha2");
+cfg_if::cfg_if! {
+    if #[cfg(target_os = "none")] {
+        /// Whether the SHA-2 instructions may be used: fixed at compile
+        /// time on bare metal.
+        #[inline]
+        pub(crate) fn has_sha2() -> bool {
+            cfg!(target_feature = "sha2")
+        }
+    } else {
+        cpufeatures::new!(has_sha2_runtime, "sha2");
 
-/// Whether the SHA-2 instructions may be used.
-#[cfg(not(target_os = "none"))]
-#[inline]
-pub(crate) fn has_sha2() -> bool {
-    has_sha2_runtime::get()
-}
-
-/// Whether the SHA-2 instructions may be used: fixed at compile time on
-/// bare metal.
-#[cfg(target_os = "none")]
-#[inline]
-pub(crate) fn has_sha2() -> bool {
-    cfg!(target_feature = "sha2")
+        /// Whether the SHA-2 instructions may be used.
+        #[inline]
+        pub(crate) fn has_sha2() -> bool {
+            has_sha2_runtime::get()
+        }
+    }
 }
