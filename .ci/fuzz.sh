@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in fuzz/ for a fixed time (FUZZ_SECONDS, default
-# 60 each) with libFuzzer through cargo-fuzz. Needs a nightly toolchain;
+# 30 each: a smoke run that keeps CI short; run a target without a limit,
+# `cargo +nightly fuzz run <target>`, for real fuzzing) with libFuzzer through cargo-fuzz. Needs a nightly toolchain;
 # without one it says so and skips. A crash, a failed assertion (such as a
 # kernel differing from scalar) or a hang fails the run; the input that did
 # it is left in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${FUZZ_SECONDS:-60}
+seconds=${FUZZ_SECONDS:-30}
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "fuzzing: SKIPPED, no nightly toolchain (rustup toolchain install nightly)"
