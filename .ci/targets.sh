@@ -163,8 +163,12 @@ CARGO_TARGET_S390X_UNKNOWN_LINUX_GNU_LINKER=s390x-linux-gnu-gcc \
 stage "aarch64-unknown-linux-gnu: library and integration tests under QEMU"
 # QEMU's default AArch64 CPU has the SHA-2 extension: both ARM kernels run
 # and are compared with scalar; the dispatch tests require exactly these.
+# Linked statically: with Debian 12's qemu-aarch64 (7.2) and AArch64 cross
+# C library, dynamically linked programs hang as soon as they start a
+# thread (the guest loops inside pthread_create); static ones run.
 CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
-    CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64-static -L /usr/aarch64-linux-gnu" \
+    CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static" \
+    CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64-static" \
     SHA256D_EXPECT_KERNEL=arm-sha2 SHA256D_EXPECT_AVAILABLE=scalar,neon,arm-sha2 \
     cargo test --target aarch64-unknown-linux-gnu "${qemu_tests[@]}"
 

@@ -180,3 +180,24 @@ impl Lanes for Lanes4 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[target_feature(enable = "neon")]
+    unsafe fn lane_operations() {
+        lanes::checks::lane_operations::<Lanes4>();
+    }
+
+    #[test]
+    fn lane_operations_match_u32() {
+        // NEON is part of every target this module is compiled for, but
+        // the kernel's token is the proof the rest of the crate relies on.
+        if Neon::detect().is_none() {
+            return;
+        }
+        // SAFETY: the CPU supports NEON, as just checked.
+        unsafe { lane_operations() }
+    }
+}
