@@ -21,13 +21,10 @@ export CARGO_TARGET_DIR=target/msrv
 
 cargo "+$msrv" build --locked --lib --no-default-features
 cargo "+$msrv" build --locked --lib --all-features
-# Unit tests, doctests and every integration test but the miner CLI's
-# (it drives the release-mode example for minutes; the main run covers it).
-tests=()
-for file in tests/*.rs; do
-    name=$(basename "$file" .rs)
-    [ "$name" = miner_cli ] || tests+=(--test "$name")
-done
-cargo "+$msrv" test --locked --all-features --lib "${tests[@]}"
-cargo "+$msrv" test --locked --all-features --doc
-echo "MSRV $msrv: library built and tested"
+# The unit tests run, and every integration test compiles and links, in
+# the unoptimized dev profile: an optimized build of the whole suite with a
+# second toolchain would be the slowest stage of CI, and the suite runs
+# optimized on the current toolchain in the README's test command.
+cargo "+$msrv" test --locked --all-features --profile dev --lib --tests --no-run
+cargo "+$msrv" test --locked --all-features --profile dev --lib
+echo "MSRV $msrv: library built, unit tests passed, integration tests built"
