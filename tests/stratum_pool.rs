@@ -644,7 +644,10 @@ fn mines_for_a_pool_through_every_awkward_part() {
         assert!(stderr.contains(expected), "missing {expected:?}\n{context}");
     }
     assert!(!stderr.contains("panicked"), "{context}");
-    assert!(!stderr.contains("share not sent"), "{context}");
+    // A share found for a job the pool has just dropped is held back
+    // ("stale share not sent"), which may happen or not depending on
+    // timing; a share that fails its own re-check must never happen.
+    assert!(!stderr.contains("error: share not sent"), "{context}");
 }
 
 #[test]
