@@ -11,8 +11,10 @@
 //! ([`Shape::padding_kw`]); for 64-byte messages (Merkle nodes) it is the
 //! compile-time [`PADDING_64_KW`].
 
-use super::compress::{compress, compress_words, hash_digest, load_block, store_state};
+use super::compress::{load_block, store_state};
+// The feature-selected portable compression (rolled with `compact-scalar`).
 use super::consts::{kw, IV, PADDING_64_BLOCK, PADDING_64_KW};
+use super::{compress_blocks, compress_words, hash_digest};
 
 /// Messages at which computing the padding-only block's `K + W` (48
 /// schedule steps) pays for itself: below this, kernels schedule that
@@ -121,17 +123,15 @@ pub(crate) fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut 
     for (message, out) in messages.chunks(shape.len.max(1)).zip(out.iter_mut()) {
         let message = &message[..shape.len];
         let mut state = IV;
-        for block in message.chunks_exact(64) {
-            let block: &[u8; 64] = block.try_into().expect("a 64-byte chunk");
-            compress(&mut state, block);
-        }
+        // The whole blocks; the rest goes into the mixed block below.
+        compress_blocks(&mut state, message);
         if let Some(block) = shape.mixed_block(message) {
-            compress(&mut state, &block);
+            compress_blocks(&mut state, &block);
         }
         if shape.len == 64 {
             compress_words(&mut state, &PADDING_64_BLOCK);
         } else if let Some(block) = shape.padding_only() {
-            compress(&mut state, &block);
+            compress_blocks(&mut state, &block);
         }
         if double {
             state = hash_digest(&state);
@@ -142,7 +142,7 @@ pub(crate) fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut 
     if shape.len == 0 {
         let mut state = IV;
         if let Some(block) = shape.padding_only() {
-            compress(&mut state, &block);
+            compress_blocks(&mut state, &block);
         }
         if double {
             state = hash_digest(&state);
