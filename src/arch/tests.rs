@@ -350,8 +350,16 @@ fn padded(message: &[u8]) -> Vec<u8> {
 #[test]
 fn compression_gives_nist_digests_in_one_call_and_in_pieces() {
     let vectors = nist_vectors();
+    // The long messages (up to 6,400 bytes each) take hours interpreted:
+    // Miri gets every fourth message of up to 128 bytes.
+    let picked = vectors
+        .iter()
+        .enumerate()
+        .filter(|(i, (message, _))| !cfg!(miri) || (i % 4 == 0 && message.len() <= 128))
+        .map(|(_, vector)| vector);
+    let picked: Vec<_> = picked.collect();
     for (name, kernel) in &kernels() {
-        for (message, digest) in &vectors {
+        for (message, digest) in &picked {
             let blocks = padded(message);
             let mut state = IV;
             kernel.compress_blocks(&mut state, &blocks);
