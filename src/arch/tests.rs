@@ -384,9 +384,10 @@ fn compression_equals_the_portable_one_on_random_states() {
     let mut rng = SplitMix(0xc0de);
     let bytes = random_bytes(&mut rng, 9 * 64 + 63);
     for (name, kernel) in &kernels() {
-        for round in 0..300 {
+        // 53 is coprime with the 639 bytes: every round a new length.
+        for round in 0..if cfg!(miri) { 8 } else { 300 } {
             let state: [u32; 8] = core::array::from_fn(|_| rng.word());
-            let len = round % bytes.len();
+            let len = round * 53 % bytes.len();
             let mut want = state;
             sha256::compress_blocks(&mut want, &bytes[..len]);
             let mut got = state;
