@@ -272,12 +272,15 @@ fn many_messages_equal_the_portable_hash_for_every_count() {
     // fitting (55), a second padding block (56..=63), whole blocks only
     // (0 mod 64), block headers (80).
     // Fewer in an interpreter: around one and two steps of every width.
-    let counts: Vec<usize> = if cfg!(miri) {
-        std::vec![0, 1, 7, 8, 9, 15, 16, 17, 33]
+    let (counts, lengths): (Vec<usize>, &[usize]) = if cfg!(miri) {
+        (std::vec![0, 1, 8, 9, 17], &[0, 55, 56, 64, 80])
     } else {
-        (0..=40).chain([63, 64, 65, 70]).collect()
+        (
+            (0..=40).chain([63, 64, 65, 70]).collect(),
+            &[0, 1, 32, 55, 56, 63, 64, 65, 80, 119, 120, 128, 200],
+        )
     };
-    for len in [0, 1, 32, 55, 56, 63, 64, 65, 80, 119, 120, 128, 200] {
+    for &len in lengths {
         let shape = Shape::new(len);
         for double in [false, true] {
             let mut want = std::vec![[0u8; 32]; 70];
