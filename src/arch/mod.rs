@@ -130,11 +130,11 @@ pub(crate) trait KernelImpl: Copy + Debug + Eq {
         crate::sha256::compress_blocks(state, blocks);
     }
 
-    /// The same kernel with its optional paths turned off, if it has any
-    /// (SHA-NI without its AVX2 schedule), so that tests cover the code
-    /// that CPUs lacking those extensions run.
+    /// The same kernel on the internal path that detection did not choose,
+    /// with a name for it, if it has one (SHA-NI's two search paths), so
+    /// that tests cover code this CPU would not otherwise run.
     #[cfg(test)]
-    fn reduced(self) -> Option<Self> {
+    fn alternate(self) -> Option<(&'static str, Self)> {
         None
     }
 }

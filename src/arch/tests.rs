@@ -40,8 +40,8 @@ impl<K: KernelImpl> Tested for K {
     }
 }
 
-/// A kernel to test: its name (with " (reduced)" for a reduced variant)
-/// and its token.
+/// A kernel to test: its name (with its path's name in brackets for an
+/// alternate path) and its token.
 type Entry = (std::string::String, std::boxed::Box<dyn Tested>);
 
 /// Turns the kernel list into the list of kernels this CPU runs.
@@ -50,8 +50,8 @@ macro_rules! detected_kernels {
         $(#[$doc:meta])*
         $variant:ident = $name:literal, $token:ty, cfg($($cfg:tt)*);
     )+) => {
-        /// Every kernel of the list this CPU runs, with its reduced
-        /// variant if it has one, and a note for each one skipped.
+        /// Every kernel of the list this CPU runs, with its alternate
+        /// path if it has one, and a note for each one skipped.
         fn detected() -> (Vec<Entry>, Vec<std::string::String>) {
             let mut kernels: Vec<Entry> = Vec::new();
             let mut skipped = Vec::new();
@@ -60,10 +60,10 @@ macro_rules! detected_kernels {
                 match <$token as KernelImpl>::detect() {
                     Some(token) => {
                         kernels.push(($name.into(), std::boxed::Box::new(token)));
-                        if let Some(reduced) = token.reduced() {
+                        if let Some((path, alternate)) = token.alternate() {
                             kernels.push((
-                                std::format!("{} (reduced)", $name),
-                                std::boxed::Box::new(reduced),
+                                std::format!("{} ({})", $name, path),
+                                std::boxed::Box::new(alternate),
                             ));
                         }
                     }

@@ -26,13 +26,19 @@
 //! 33.3; second hash's schedule by AVX2 too 26.7.
 //!
 //! YMM and legacy SSE: the SHA instructions have only legacy encodings, so
-//! they run while the schedule code has dirtied the upper YMM halves. AMD
-//! Zen has no penalty for that. Intel CPUs with SHA-NI and AVX2 (Ice Lake
-//! and later) add a merge to each legacy-SSE instruction in that state; a
-//! `vzeroupper` after every schedule step would avoid it, but LLVM treats
-//! it as clobbering the XMM state registers too, and the spills around it
-//! made the kernel 1.5 times slower here. LLVM clears the upper halves
-//! before the kernel returns.
+//! they run while the schedule code has dirtied the upper YMM halves.
+//! Bare-metal AMD Zen has no penalty for that. Intel CPUs with SHA-NI and
+//! AVX2 (Ice Lake and later) add a merge to each legacy-SSE instruction in
+//! that state, and on a KVM guest on AMD Zen 3 each switch took about
+//! 115 ns: this path ran at 0.6 MH/s there, against 22-23 for the SSE-only
+//! one. So it is not chosen by CPU model but by timing both paths once
+//! (`avx2_schedule_pays` in the parent module). A `vzeroupper` after every
+//! schedule step would avoid the state, but LLVM treats it as clobbering
+//! the XMM state registers too, and the spills around it made the kernel
+//! 1.5 times slower on Zen 4. Keeping the schedule in VEX.128 registers
+//! (two per eight lanes) avoids it as well, but doubles the vector
+//! instructions: 10 MH/s on that Zen 3 guest, below the SSE-only path.
+//! LLVM clears the upper halves before the kernel returns.
 
 #[cfg(target_arch = "x86")]
 use core::arch::x86::*;
