@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sha256d::parallel::ParallelSearch;
 use sha256d::{BlockHeader, Engine, NonceRange, SearchJob};
 

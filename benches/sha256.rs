@@ -15,7 +15,7 @@
 use std::hint::black_box;
 
 use bitcoin_hashes::{sha256 as bh_sha256, sha256d as bh_sha256d};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Throughput};
+use criterion::{BenchmarkId, Throughput, criterion_group, criterion_main};
 use sha2::Digest as _;
 use sha256d::{CompactTarget, Engine, Target};
 

@@ -11,7 +11,7 @@
 
 use core::fmt;
 
-use crate::{BlockHash, CompactTarget, Engine, Error, Target, HEADER_LEN};
+use crate::{BlockHash, CompactTarget, Engine, Error, HEADER_LEN, Target};
 
 /// Headers hashed per call into the many-message path: enough to fill every
 /// kernel's lanes or streams many times, little enough for the stack.
@@ -142,15 +142,15 @@ impl Engine {
             for (offset, (header, hash)) in group.iter().zip(hashes.iter()).enumerate() {
                 let index = group_index * GROUP + offset;
                 let fail = |kind| Err(ChainError { index, kind });
-                if let Some(expected) = &previous {
-                    if header[4..36] != expected[..] {
-                        let mut found = [0u8; 32];
-                        found.copy_from_slice(&header[4..36]);
-                        return fail(ChainErrorKind::BrokenLink {
-                            expected: BlockHash::from_byte_array(*expected),
-                            found: BlockHash::from_byte_array(found),
-                        });
-                    }
+                if let Some(expected) = &previous
+                    && header[4..36] != expected[..]
+                {
+                    let mut found = [0u8; 32];
+                    found.copy_from_slice(&header[4..36]);
+                    return fail(ChainErrorKind::BrokenLink {
+                        expected: BlockHash::from_byte_array(*expected),
+                        found: BlockHash::from_byte_array(found),
+                    });
                 }
                 let bits = u32::from_le_bytes([header[72], header[73], header[74], header[75]]);
                 let target = match targets.target(bits) {
@@ -159,7 +159,7 @@ impl Engine {
                         return fail(ChainErrorKind::InvalidBits {
                             bits: CompactTarget::from_consensus(bits),
                             error,
-                        })
+                        });
                     }
                 };
                 if !target.is_met_by(hash) {

@@ -214,10 +214,10 @@ impl Engine {
     #[must_use]
     pub fn best() -> Engine {
         let cached = BEST.load(Ordering::Relaxed);
-        if cached != 0 {
-            if let Ok(engine) = Engine::new(Kernel::ALL[usize::from(cached - 1)]) {
-                return engine;
-            }
+        if cached != 0
+            && let Ok(engine) = Engine::new(Kernel::ALL[usize::from(cached - 1)])
+        {
+            return engine;
         }
         let engine = Kernel::ALL
             .into_iter()

@@ -104,7 +104,7 @@ impl std::io::Write for Sha256 {
 
 #[cfg(test)]
 mod tests {
-    use crate::{sha256, Sha256};
+    use crate::{Sha256, sha256};
 
     #[test]
     fn reset_variants_start_over() {

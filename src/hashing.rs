@@ -11,7 +11,7 @@
 //! and, for SHA-256d, the second hash in the same call.
 
 use crate::arch::compress::Compressor;
-use crate::sha256::{self, store_state, Shape, IV};
+use crate::sha256::{self, IV, Shape, store_state};
 use crate::{Error, Sha256Hash, Sha256dHash};
 
 /// SHA-256 (or SHA-256d if `double`) of one message with `compressor`.

@@ -4,7 +4,7 @@ use core::fmt;
 use core::str::FromStr;
 
 use crate::hex::decode_to_slice;
-use crate::{sha256d, BlockHash, CompactTarget, Error, Midstate, TxMerkleNode};
+use crate::{BlockHash, CompactTarget, Error, Midstate, TxMerkleNode, sha256d};
 
 /// An 80-byte Bitcoin block header.
 ///

@@ -91,11 +91,11 @@ mod sha256;
 pub mod stratum;
 mod target;
 
-pub use chain::{check_header_chain, ChainError, ChainErrorKind};
+pub use chain::{ChainError, ChainErrorKind, check_header_chain};
 pub use engine::Engine;
 pub use error::Error;
 pub use hash::{BlockHash, Sha256Hash, Sha256dHash, TxMerkleNode, Txid};
-pub use hashing::{sha256, sha256d, Midstate, Sha256};
+pub use hashing::{Midstate, Sha256, sha256, sha256d};
 pub use header::{BlockHeader, HEADER_LEN};
 pub use kernel::Kernel;
 pub use many::{compression, sha256_each, sha256_many, sha256d_each, sha256d_many};

@@ -17,7 +17,7 @@
 //! message.
 
 use crate::arch::compress::Compressor;
-use crate::hashing::{hash_one, Sha256};
+use crate::hashing::{Sha256, hash_one};
 use crate::sha256::Shape;
 use crate::{Engine, Error, Kernel};
 

@@ -5,7 +5,7 @@
 use core::ops::ControlFlow;
 
 use crate::arch::{Candidates, JobData};
-use crate::sha256::{compress_words, hash_digest, store_state, HEADER_BLOCK};
+use crate::sha256::{HEADER_BLOCK, compress_words, hash_digest, store_state};
 use crate::{BlockHash, BlockHeader};
 use crate::{Error, Midstate, Target};
 

@@ -6,8 +6,8 @@ use core::cmp::Ordering;
 use core::fmt;
 use core::str::FromStr;
 
-use crate::hex::decode_array;
 use crate::Error;
+use crate::hex::decode_array;
 
 /// A 256-bit proof-of-work target. A hash meets it when the hash, read as a
 /// little-endian 256-bit integer, is less than or equal to it.

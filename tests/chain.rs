@@ -42,13 +42,13 @@ fn expected_error(previous: Option<BlockHash>, headers: &[[u8; 80]]) -> Option<C
     let mut previous = previous;
     for (index, header) in headers.iter().enumerate() {
         let fail = |kind| Some(ChainError { index, kind });
-        if let Some(expected) = previous {
-            if link_of(header) != expected {
-                return fail(ChainErrorKind::BrokenLink {
-                    expected,
-                    found: link_of(header),
-                });
-            }
+        if let Some(expected) = previous
+            && link_of(header) != expected
+        {
+            return fail(ChainErrorKind::BrokenLink {
+                expected,
+                found: link_of(header),
+            });
         }
         let bits =
             CompactTarget::from_consensus(u32::from_le_bytes(header[72..76].try_into().unwrap()));

@@ -171,15 +171,19 @@ mod probe {
     #[target_feature(enable = "avx512f,avx512vl")]
     pub unsafe fn avx512vl(x: u64) -> u64 {
         let out: u64;
-        core::arch::asm!(
-            "vpbroadcastq {v:y}, {x}",
-            "vprord {v:y}, {v:y}, 8",
-            "vmovq {out}, {v:x}",
-            x = in(reg) x,
-            v = out(ymm_reg) _,
-            out = lateout(reg) out,
-            options(pure, nomem, nostack),
-        );
+        // SAFETY: the caller guarantees the target features; the block
+        // touches only its own registers.
+        unsafe {
+            core::arch::asm!(
+                "vpbroadcastq {v:y}, {x}",
+                "vprord {v:y}, {v:y}, 8",
+                "vmovq {out}, {v:x}",
+                x = in(reg) x,
+                v = out(ymm_reg) _,
+                out = lateout(reg) out,
+                options(pure, nomem, nostack),
+            );
+        }
         out
     }
 
@@ -188,15 +192,19 @@ mod probe {
     #[target_feature(enable = "avx512f")]
     pub unsafe fn avx512(x: u64) -> u64 {
         let out: u64;
-        core::arch::asm!(
-            "vpbroadcastq {v:z}, {x}",
-            "vprord {v:z}, {v:z}, 8",
-            "vmovq {out}, {v:x}",
-            x = in(reg) x,
-            v = out(zmm_reg) _,
-            out = lateout(reg) out,
-            options(pure, nomem, nostack),
-        );
+        // SAFETY: the caller guarantees the target features; the block
+        // touches only its own registers.
+        unsafe {
+            core::arch::asm!(
+                "vpbroadcastq {v:z}, {x}",
+                "vprord {v:z}, {v:z}, 8",
+                "vmovq {out}, {v:x}",
+                x = in(reg) x,
+                v = out(zmm_reg) _,
+                out = lateout(reg) out,
+                options(pure, nomem, nostack),
+            );
+        }
         out
     }
 

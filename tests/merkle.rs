@@ -5,8 +5,8 @@ mod common;
 
 use common::{engines, read_vector};
 use proptest::prelude::*;
-use sha256d::merkle::{self, MerkleBranch, MerkleRoot};
 use sha256d::Engine;
+use sha256d::merkle::{self, MerkleBranch, MerkleRoot};
 
 /// The root through the in-place API, which exists without `std` too.
 fn root_of(engine: &Engine, leaves: &[[u8; 32]]) -> Option<MerkleRoot> {

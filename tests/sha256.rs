@@ -6,7 +6,7 @@ mod common;
 use common::{engines, read_vector};
 use proptest::prelude::*;
 use sha2::Digest as _;
-use sha256d::{sha256, sha256d, Engine, Error, Kernel, Midstate, Sha256};
+use sha256d::{Engine, Error, Kernel, Midstate, Sha256, sha256, sha256d};
 
 struct NistVector {
     message: Vec<u8>,

@@ -8,9 +8,9 @@ mod common;
 use proptest::prelude::*;
 use sha2::Digest as _;
 use sha256d::stratum::{
-    prevhash_from_stratum, prevhash_to_stratum, share_target, Error, Extranonce, Extranonce2,
-    Field, HexU32, Job, Notify, NotifyHex, Share, VersionMask, MAX_EXTRANONCE1_LEN,
-    MAX_EXTRANONCE2_LEN, MAX_MERKLE_BRANCH_LEN,
+    Error, Extranonce, Extranonce2, Field, HexU32, Job, MAX_EXTRANONCE1_LEN, MAX_EXTRANONCE2_LEN,
+    MAX_MERKLE_BRANCH_LEN, Notify, NotifyHex, Share, VersionMask, prevhash_from_stratum,
+    prevhash_to_stratum, share_target,
 };
 use sha256d::{BlockHash, BlockHeader, NonceRange, SearchEnd, Solution, Target};
 
@@ -501,9 +501,11 @@ fn works_roll_versions_then_extranonce2() {
         .unwrap()
         .collect();
     assert_eq!(plain.len(), 3);
-    assert!(plain
-        .iter()
-        .all(|w| w.version() == 0x2000_0004 && w.version_bits().is_none()));
+    assert!(
+        plain
+            .iter()
+            .all(|w| w.version() == 0x2000_0004 && w.version_bits().is_none())
+    );
     let share = plain[2].share(9);
     assert_eq!(share.version_bits(), None);
     assert_eq!(
@@ -728,14 +730,16 @@ fn bad_fields_are_errors_naming_the_field() {
         },
     );
     let full_branch = vec![v.merkle_branch[0].as_str(); MAX_MERKLE_BRANCH_LEN];
-    assert!(Job::from_hex(
-        &NotifyHex {
-            merkle_branch: &full_branch,
-            ..good
-        },
-        &session
-    )
-    .is_ok());
+    assert!(
+        Job::from_hex(
+            &NotifyHex {
+                merkle_branch: &full_branch,
+                ..good
+            },
+            &session
+        )
+        .is_ok()
+    );
     for (field, text) in [
         (Field::Version, "200000"),
         (Field::NBits, "170ed0ebff"),

@@ -4,7 +4,7 @@
 //! second block from the midstate of its first 64 bytes, the second hash,
 //! and a full 256-bit comparison with the target.
 
-use bitcoin_hashes::{sha256, HashEngine as _};
+use bitcoin_hashes::{HashEngine as _, sha256};
 use sha256d::{BlockHeader, Target};
 
 const SHA256_IV: [u32; 8] = [

@@ -193,12 +193,12 @@ fn main() -> ExitCode {
         }
     };
     let planned = engine_and_threads(&cli).and_then(|(engine, threads)| {
-        if let Some(interval) = cli.progress {
-            if !(interval.is_finite() && interval > 0.0) {
-                return Err(UsageError(
-                    "--progress: must be a number of seconds > 0".into(),
-                ));
-            }
+        if let Some(interval) = cli.progress
+            && !(interval.is_finite() && interval > 0.0)
+        {
+            return Err(UsageError(
+                "--progress: must be a number of seconds > 0".into(),
+            ));
         }
         let style = progress::ProgressStyle::new(cli.progress, cli.quiet);
         Ok(match &cli.pool {

@@ -11,20 +11,20 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::process::ExitCode;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
-use sha256d::stratum::{share_target, Extranonce, Share, VersionMask};
+use serde_json::{Value, json};
+use sha256d::stratum::{Extranonce, Share, VersionMask, share_target};
 use sha256d::{BlockHash, Engine, Target};
 
 use crate::output::{say, tell};
 use crate::pool_miner::{FoundShare, Miner, WorkOrder};
-use crate::progress::{format_duration, format_rate, ProgressStyle, RateMeter};
-use crate::protocol::{self, excerpt, Message, NotifyFields, PoolError, MAX_LINE};
-use crate::{bad, Cli, UsageError};
+use crate::progress::{ProgressStyle, RateMeter, format_duration, format_rate};
+use crate::protocol::{self, MAX_LINE, Message, NotifyFields, PoolError, excerpt};
+use crate::{Cli, UsageError, bad};
 
 /// What the miner says it is in `mining.subscribe`.
 const USER_AGENT: &str = concat!("sha256d-miner/", env!("CARGO_PKG_VERSION"));
@@ -428,7 +428,7 @@ impl<'c> Session<'c> {
                 Ok(event) => event,
                 Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => {
-                    return End::Fatal("the hashing thread stopped".into())
+                    return End::Fatal("the hashing thread stopped".into());
                 }
             };
             let outcome = match event {
@@ -439,7 +439,9 @@ impl<'c> Session<'c> {
                 Event::Closed { session, reason } if session == self.id => Err(self.lost(reason)),
                 Event::Found(found) => self.on_found(found, stats),
                 Event::Exhausted { session, job_id } if session == self.id => {
-                    tell!("warning: every extranonce2 and version of job {job_id} was searched; waiting for a new job");
+                    tell!(
+                        "warning: every extranonce2 and version of job {job_id} was searched; waiting for a new job"
+                    );
                     Ok(())
                 }
                 // From an earlier connection.

@@ -12,7 +12,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use sha256d::parallel::{ParallelEnd, ParallelSearch, DEFAULT_CHUNK_SIZE};
+use sha256d::parallel::{DEFAULT_CHUNK_SIZE, ParallelEnd, ParallelSearch};
 use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
 use sha256d::{BlockHash, Engine, NonceRange, Target};
 

@@ -9,8 +9,8 @@ use sha256d::parallel::{ParallelOutcome, ParallelSearch};
 use sha256d::{BlockHeader, CompactTarget, Engine, NonceRange, SearchJob, Target};
 
 use crate::output::{say, status, tell};
-use crate::progress::{format_duration, format_rate, ProgressStyle, RateMeter};
-use crate::{bad, Cli, UsageError};
+use crate::progress::{ProgressStyle, RateMeter, format_duration, format_rate};
+use crate::{Cli, UsageError, bad};
 
 /// Block 830,000, from `tests/vectors/block-830000-header.txt`.
 const DEMO_HEADER_HEX: &str = concat!(
@@ -127,7 +127,9 @@ pub fn run(cli: &Cli, plan: &Plan) -> ExitCode {
         let first = outcome.solutions.iter().find(|s| s.nonce == DEMO_NONCE);
         let matches = first.is_some_and(|s| s.hash.to_string() == DEMO_HASH);
         if !matches {
-            tell!("error: block 830,000 was not re-mined: expected nonce {DEMO_NONCE} with hash {DEMO_HASH}");
+            tell!(
+                "error: block 830,000 was not re-mined: expected nonce {DEMO_NONCE} with hash {DEMO_HASH}"
+            );
             return ExitCode::FAILURE;
         }
         if !cli.json {

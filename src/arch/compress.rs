@@ -19,8 +19,8 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use super::{kernel_list, KernelImpl};
-use crate::sha256::{self, Shape, IV};
+use super::{KernelImpl, kernel_list};
+use crate::sha256::{self, IV, Shape};
 
 /// Turns the kernel list into [`Compressor`]: one variant per kernel
 /// compiled for this target, holding its token.

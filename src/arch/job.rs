@@ -8,8 +8,8 @@
 //! is made; kernels only read it, whatever range they are asked to scan.
 
 use crate::sha256::{
-    big_sigma0, big_sigma1, ch, maj, small_sigma0, small_sigma1, HEADER_BITS, HEADER_BLOCK, K,
-    PAD_START,
+    HEADER_BITS, HEADER_BLOCK, K, PAD_START, big_sigma0, big_sigma1, ch, maj, small_sigma0,
+    small_sigma1,
 };
 
 /// The nonce-independent part of a search, as kernels read it.

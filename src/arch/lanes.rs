@@ -22,7 +22,7 @@
 
 use core::ops::{Add, BitAnd, BitOr, BitXor};
 
-use crate::arch::{groups, scan_in_steps, Candidates, JobData};
+use crate::arch::{Candidates, JobData, groups, scan_in_steps};
 use crate::sha256::{DIGEST_BLOCK, HEADER_BLOCK, IV, K};
 
 /// A vector of 32-bit lanes, each an independent SHA-256 computation.

@@ -4,9 +4,9 @@
 //! The rounds are the SHA-256 core's ([`rounds!`]), run from the job's
 //! precomputed round 4 and stopped after round 60 of the second hash.
 
-use super::{candidate_bits, scan_in_steps, Candidates, JobData, KernelImpl};
+use super::{Candidates, JobData, KernelImpl, candidate_bits, scan_in_steps};
 use crate::sha256::compress::{kw_rounds, round, rounds, slot};
-use crate::sha256::{self, Shape, DIGEST_BLOCK, DIGEST_KW, HEADER_BLOCK, HEADER_KW, IV};
+use crate::sha256::{self, DIGEST_BLOCK, DIGEST_KW, HEADER_BLOCK, HEADER_KW, IV, Shape};
 
 // The rolled search of the `compact-scalar` feature; always compiled for
 // tests, which check it against `last_state_word` below.

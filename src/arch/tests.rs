@@ -16,9 +16,9 @@ use std::eprintln;
 use std::vec::Vec;
 
 use super::compress::Compressor;
-use super::{kernel_list, Candidates, JobData, KernelImpl};
+use super::{Candidates, JobData, KernelImpl, kernel_list};
 use crate::sha256::{
-    self, compress_words, hash_digest, sha256d_64, store_state, Shape, HEADER_BLOCK, IV,
+    self, HEADER_BLOCK, IV, Shape, compress_words, hash_digest, sha256d_64, store_state,
 };
 
 /// A kernel token behind a trait object, so that one loop visits them all.

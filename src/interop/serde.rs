@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 
 #[allow(unused_imports)]
 use crate::{
-    BlockHash, BlockHeader, CompactTarget, Sha256Hash, Sha256dHash, Target, TxMerkleNode, Txid,
-    HEADER_LEN,
+    BlockHash, BlockHeader, CompactTarget, HEADER_LEN, Sha256Hash, Sha256dHash, Target,
+    TxMerkleNode, Txid,
 };
 
 /// Accepts a string (parsed with `FromStr`) or `N` bytes (given to `from`)

@@ -51,7 +51,7 @@ pub(crate) const fn compress_const(state: [u32; 8], block: &[u8; 64]) -> [u32; 8
 
 #[cfg(test)]
 mod tests {
-    use super::super::{compress_blocks, IV};
+    use super::super::{IV, compress_blocks};
     use super::compress_const;
 
     #[test]

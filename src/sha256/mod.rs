@@ -27,7 +27,7 @@ pub(crate) use consts::schedule;
 pub(crate) use consts::{
     DIGEST_BLOCK, DIGEST_KW, HEADER_BITS, HEADER_BLOCK, HEADER_KW, IV, K, PAD_START,
 };
-pub(crate) use shape::{hash_many, Shape};
+pub(crate) use shape::{Shape, hash_many};
 
 // The compression of every portable path (hashing, the scalar kernel, the
 // search driver's check): unrolled by default, the rolled loop with the

@@ -13,7 +13,7 @@
 
 use super::compress::{load_block, store_state};
 // The feature-selected portable compression (rolled with `compact-scalar`).
-use super::consts::{kw, IV, PADDING_64_BLOCK, PADDING_64_KW};
+use super::consts::{IV, PADDING_64_BLOCK, PADDING_64_KW, kw};
 use super::{compress_blocks, compress_words, hash_digest};
 
 /// Messages at which computing the padding-only block's `K + W` (48

@@ -6,9 +6,9 @@ use core::fmt;
 use super::share::Share;
 use super::version::{next_pattern, parse_u32_hex};
 use super::{Error, Field, VersionMask};
-use crate::hex::{decode_array, decode_to_slice, Hex};
+use crate::hex::{Hex, decode_array, decode_to_slice};
 use crate::{
-    merkle, BlockHash, BlockHeader, CompactTarget, SearchJob, Sha256, Target, TxMerkleNode, Txid,
+    BlockHash, BlockHeader, CompactTarget, SearchJob, Sha256, Target, TxMerkleNode, Txid, merkle,
 };
 
 /// The longest `extranonce1` accepted, in bytes. Pools send 4 to 8.

@@ -73,8 +73,8 @@ mod version;
 
 pub use error::{Error, Field};
 pub use job::{
-    prevhash_from_stratum, prevhash_to_stratum, Extranonce, Extranonce2, Job, Notify, NotifyHex,
-    Work, Works, MAX_EXTRANONCE1_LEN, MAX_EXTRANONCE2_LEN, MAX_MERKLE_BRANCH_LEN,
+    Extranonce, Extranonce2, Job, MAX_EXTRANONCE1_LEN, MAX_EXTRANONCE2_LEN, MAX_MERKLE_BRANCH_LEN,
+    Notify, NotifyHex, Work, Works, prevhash_from_stratum, prevhash_to_stratum,
 };
-pub use share::{share_target, HexU32, Share, SubmitParams};
+pub use share::{HexU32, Share, SubmitParams, share_target};
 pub use version::{VersionMask, Versions};

@@ -28,9 +28,9 @@
 
 use core::arch::aarch64::*;
 
-use crate::arch::{candidate_bits, groups, scan_in_steps, Candidates, JobData, KernelImpl};
+use crate::arch::{Candidates, JobData, KernelImpl, candidate_bits, groups, scan_in_steps};
 use crate::sha256::consts::DIGEST_BITS;
-use crate::sha256::{Shape, DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PAD_START};
+use crate::sha256::{DIGEST_KW, HEADER_BITS, HEADER_KW, IV, K, PAD_START, Shape};
 
 mod batch;
 mod compress;

@@ -9,8 +9,8 @@
 //! messages than lanes still costs one vector step, not one scalar hash
 //! per message.
 
-use super::{add_states, compress, hash_digest, Lanes, State};
-use crate::sha256::{load_block, Shape, IV};
+use super::{Lanes, State, add_states, compress, hash_digest};
+use crate::sha256::{IV, Shape, load_block};
 
 /// Sixteen vectors of message words from one 64-byte block per lane;
 /// `block(lane)` gives lane `lane`'s block.

@@ -10,10 +10,10 @@
 use core::arch::aarch64::*;
 
 use super::{
-    add_state, load_block_words, load_state, rounds_4_same, scheduled_rounds_4,
-    second_hash_to_round_15, store_digest, window_rounds_4, State, Window,
+    State, Window, add_state, load_block_words, load_state, rounds_4_same, scheduled_rounds_4,
+    second_hash_to_round_15, store_digest, window_rounds_4,
 };
-use crate::sha256::{Shape, IV};
+use crate::sha256::{IV, Shape};
 
 // The helpers below have no `#[target_feature]` of their own so that they
 // can be `#[inline(always)]`: inlined into `streams`, which has the

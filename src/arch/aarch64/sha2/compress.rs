@@ -9,7 +9,7 @@
 
 use core::arch::aarch64::*;
 
-use super::{load_block_words, load_words, K_GROUPS};
+use super::{K_GROUPS, load_block_words, load_words};
 
 /// Four rounds on `abcd` and `efgh` with message words `w` (words
 /// `4g..4g + 4`).

@@ -45,13 +45,13 @@ use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
-use super::search::{second_hash_last_rounds, ScanSetup};
+use super::search::{ScanSetup, second_hash_last_rounds};
 use super::streams::{
-    load_words, rounds_2, rounds_2_same, rounds_from_table, scheduled_rounds_4,
-    second_hash_to_round_15, State, HEADER_KW_PAIRS,
+    HEADER_KW_PAIRS, State, load_words, rounds_2, rounds_2_same, rounds_from_table,
+    scheduled_rounds_4, second_hash_to_round_15,
 };
 use crate::arch::job::{has_fixed_terms, varies_with_nonce};
-use crate::arch::{candidate_bits, scan_in_steps, Candidates, JobData};
+use crate::arch::{Candidates, JobData, candidate_bits, scan_in_steps};
 use crate::sha256::K;
 
 /// Nonces per batch: one per 32-bit lane of a YMM register.

@@ -18,10 +18,10 @@ use core::arch::x86_64::*;
 
 use super::compress::compress_blocks_rnds;
 use super::streams::{
-    add_state, byte_swap_words, rounds_2_same, scheduled_rounds_4_each, second_hash_to_round_15,
-    to_rnds_layout, to_words, window_rounds_4, State, Window,
+    State, Window, add_state, byte_swap_words, rounds_2_same, scheduled_rounds_4_each,
+    second_hash_to_round_15, to_rnds_layout, to_words, window_rounds_4,
 };
-use crate::sha256::{Shape, IV};
+use crate::sha256::{IV, Shape};
 
 // The helpers below have no `#[target_feature]` of their own so that they
 // can be `#[inline(always)]`: inlined into `streams`, which has the

@@ -13,7 +13,7 @@ use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
-use super::streams::{byte_swap_words, load_words, schedule, State, K_GROUPS};
+use super::streams::{K_GROUPS, State, byte_swap_words, load_words, schedule};
 
 /// Four rounds on `st` with the message words `4g..4g + 4` in `w`.
 #[inline]

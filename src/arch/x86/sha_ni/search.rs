@@ -8,11 +8,10 @@ use core::arch::x86::*;
 use core::arch::x86_64::*;
 
 use super::streams::{
-    load_words, rounds_2, rounds_4, rounds_from_table, schedule, scheduled_rounds_4_each,
-    second_hash_to_round_15, slide, to_rnds_layout, words, State, Window, HEADER_KW_PAIRS,
-    K_GROUPS,
+    HEADER_KW_PAIRS, K_GROUPS, State, Window, load_words, rounds_2, rounds_4, rounds_from_table,
+    schedule, scheduled_rounds_4_each, second_hash_to_round_15, slide, to_rnds_layout, words,
 };
-use crate::arch::{candidate_bits, scan_in_steps, Candidates, JobData};
+use crate::arch::{Candidates, JobData, candidate_bits, scan_in_steps};
 use crate::sha256::{HEADER_BITS, IV, PAD_START};
 
 /// The job's nonce-independent values in vector form: loads and shuffles
