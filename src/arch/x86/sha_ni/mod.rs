@@ -69,11 +69,23 @@ const BATCH_STREAMS: usize = 4;
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ShaNi {
-    /// Whether the nonce search computes the first hash's message schedule
-    /// with AVX2: set only when the CPU (and OS) support AVX2 and that path
-    /// measured faster than the SSE-only one on this machine
-    /// ([`avx2_schedule_pays`]).
-    avx2: bool,
+    /// How the nonce search computes the first hash's message schedule.
+    search: SearchPath,
+}
+
+/// The nonce search's two paths, and the choice between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SearchPath {
+    /// SHA256MSG1/SHA256MSG2 only ([`search`]): CPUs without AVX2.
+    Sse,
+    /// The CPU (and OS) support AVX2: whichever of the two paths measured
+    /// faster here ([`avx2_schedule_pays`]), timed on the first search so
+    /// that plain hashing never pays for the timing.
+    Faster,
+    /// The first hash's schedule by AVX2 ([`avx2_schedule`]), whatever the
+    /// timing says; only tests force it.
+    #[cfg(test)]
+    Avx2,
 }
 
 /// [`avx2_schedule_pays`]'s verdict: not yet measured, or the path chosen.
@@ -88,7 +100,8 @@ const CALIBRATION_NONCES: u64 = 64;
 
 /// Whether the AVX2-schedule search is the faster of the two search paths
 /// here: each is timed (in TSC ticks) on the same 64 nonces three times,
-/// alternately, and the best times compared. Measured once per process.
+/// alternately, and the best times compared. Measured once per process,
+/// on the first search.
 ///
 /// A rule by CPU model would not do. The AVX2 path leaves upper YMM halves
 /// dirty while legacy-SSE SHA instructions run, which costs nothing on
@@ -165,17 +178,27 @@ impl KernelImpl for ShaNi {
 
     fn detect() -> Option<Self> {
         super::has_sha_ni::get().then(|| ShaNi {
-            // SAFETY: `has_avx2` and `has_sha_ni` found every feature
-            // `avx2_schedule_pays` is compiled for.
-            avx2: super::has_avx2::get() && unsafe { avx2_schedule_pays() },
+            search: if super::has_avx2::get() {
+                SearchPath::Faster
+            } else {
+                SearchPath::Sse
+            },
         })
     }
 
     fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
-        if self.avx2 {
-            // SAFETY: `self.avx2` is set only when `detect` also found AVX
-            // and AVX2 (with OS support), the rest of what this is compiled
-            // for.
+        // SAFETY: `Faster` (and the tests' `Avx2`) is set only when
+        // `detect` also found AVX and AVX2 (with OS support), the rest of
+        // what `avx2_schedule_pays` and `avx2_schedule::scan` are compiled
+        // for.
+        let avx2 = match self.search {
+            SearchPath::Sse => false,
+            SearchPath::Faster => unsafe { avx2_schedule_pays() },
+            #[cfg(test)]
+            SearchPath::Avx2 => true,
+        };
+        if avx2 {
+            // SAFETY: as above.
             unsafe { avx2_schedule::scan(job, start, count) }
         } else {
             // SAFETY: `self` exists only when `detect` found SHA, SSE2, SSSE3
@@ -195,16 +218,21 @@ impl KernelImpl for ShaNi {
         unsafe { compress::compress_blocks(state, blocks) }
     }
 
-    /// The search path that detection did not choose, when the CPU runs
+    /// The search path that the timing did not choose, when the CPU runs
     /// both: the SSE-only one (what CPUs with SHA-NI but no AVX2, Intel
     /// Goldmont and Tremont, run) or the AVX2-schedule one, so that tests
     /// cover both wherever AVX2 is present.
     #[cfg(test)]
     fn alternate(self) -> Option<(&'static str, Self)> {
-        if self.avx2 {
-            Some(("SSE schedule", ShaNi { avx2: false }))
-        } else {
-            super::has_avx2::get().then_some(("AVX2 schedule", ShaNi { avx2: true }))
+        if self.search != SearchPath::Faster {
+            return None;
         }
+        // SAFETY: `Faster` is set only when `detect` found AVX2 too.
+        let (name, search) = if unsafe { avx2_schedule_pays() } {
+            ("SSE schedule", SearchPath::Sse)
+        } else {
+            ("AVX2 schedule", SearchPath::Avx2)
+        };
+        Some((name, ShaNi { search }))
     }
 }
