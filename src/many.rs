@@ -142,13 +142,8 @@ impl Engine {
     /// whose SIMD lanes do not speed up one message.
     #[must_use]
     pub fn compression(&self) -> Kernel {
-        kernel_of(self.compressor())
+        self.compressor().kernel()
     }
-}
-
-/// The kernel a compressor belongs to: both come from the one kernel list.
-fn kernel_of(compressor: Compressor) -> Kernel {
-    Kernel::ALL[compressor.index()]
 }
 
 /// The kernel whose compression [`sha256`](crate::sha256),
@@ -158,7 +153,7 @@ fn kernel_of(compressor: Compressor) -> Kernel {
 /// CPU has SHA instructions, else [`Kernel::Scalar`].
 #[must_use]
 pub fn compression() -> Kernel {
-    kernel_of(Compressor::best())
+    Compressor::best().kernel()
 }
 
 /// SHA-256 of each of the `out.len()` messages of `len` bytes laid end to

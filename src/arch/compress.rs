@@ -20,6 +20,7 @@
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use super::{KernelImpl, kernel_list};
+use crate::Kernel;
 use crate::sha256::{self, IV, Shape};
 
 /// Turns the kernel list into [`Compressor`]: one variant per kernel
@@ -37,41 +38,25 @@ macro_rules! define_compressor {
         }
 
         impl Compressor {
-            /// The kernel's position in the kernel list (and so in the
-            /// public `Kernel::ALL`).
-            // With only the scalar kernel compiled in (no SIMD on the
-            // target) the enum has one variant and each match is certain.
-            #[allow(irrefutable_let_patterns)]
-            pub(crate) fn index(self) -> usize {
-                let mut index = 0usize;
-                $(
-                    #[cfg($($cfg)*)]
-                    {
-                        if let Compressor::$variant(_) = self {
-                            return index;
-                        }
-                    }
-                    index += 1;
-                )+
-                // Every variant returned above.
-                index
+            /// The kernel this compression belongs to.
+            pub(crate) fn kernel(self) -> Kernel {
+                match self {
+                    $( #[cfg($($cfg)*)] Compressor::$variant(_) => Kernel::$variant, )+
+                }
             }
 
-            /// The compressor of the kernel at `index` in the list, if this
-            /// CPU runs it and it has its own compression.
-            fn detect(index: usize) -> Option<Compressor> {
-                let mut at = 0usize;
-                $(
-                    #[cfg($($cfg)*)]
-                    {
-                        if at == index && <$token as KernelImpl>::COMPRESSES {
-                            return <$token as KernelImpl>::detect().map(Compressor::$variant);
+            /// The compression of `kernel`, if this CPU runs the kernel
+            /// and it has its own compression.
+            fn detect(kernel: Kernel) -> Option<Compressor> {
+                match kernel {
+                    $(
+                        #[cfg($($cfg)*)]
+                        Kernel::$variant if <$token as KernelImpl>::COMPRESSES => {
+                            <$token as KernelImpl>::detect().map(Compressor::$variant)
                         }
-                    }
-                    at += 1;
-                )+
-                let _ = at;
-                None
+                    )+
+                    _ => None,
+                }
             }
 
             /// Compresses the whole 64-byte blocks of `blocks` into
@@ -105,9 +90,6 @@ macro_rules! define_compressor {
                 }
             }
         }
-
-        /// Kernels in the list.
-        const KERNELS: usize = [$($name),+].len();
     };
 }
 kernel_list!(define_compressor);
@@ -128,13 +110,13 @@ impl Compressor {
     /// the first call.
     #[inline]
     pub(crate) fn best() -> Compressor {
-        let cached = usize::from(BEST.load(Ordering::Relaxed));
-        if cached != 0 {
-            if let Some(compressor) = Compressor::detect(cached - 1) {
-                return compressor;
-            }
-            if cached == 1 {
-                return Compressor::scalar();
+        match usize::from(BEST.load(Ordering::Relaxed)) {
+            0 => {}
+            1 => return Compressor::scalar(),
+            cached => {
+                if let Some(compressor) = Compressor::detect(Kernel::ALL[cached - 1]) {
+                    return compressor;
+                }
             }
         }
         Compressor::choose()
@@ -142,13 +124,14 @@ impl Compressor {
 
     #[cold]
     fn choose() -> Compressor {
-        let chosen = (0..KERNELS)
+        let chosen = Kernel::ALL
+            .into_iter()
             .rev()
             .filter_map(Compressor::detect)
             .find(|c| c.self_test())
             .unwrap_or(Compressor::scalar());
         // Racing threads store the same choice.
-        BEST.store(chosen.index() as u8 + 1, Ordering::Relaxed);
+        BEST.store(chosen.kernel().index() as u8 + 1, Ordering::Relaxed);
         chosen
     }
 
