@@ -53,18 +53,15 @@ use core::sync::atomic::{AtomicU8, Ordering};
 use crate::arch::{Candidates, JobData, KernelImpl};
 use crate::sha256::Shape;
 
-/// Nonces hashed side by side by the SSE search. Measured on AMD Zen 4
-/// (thread CPU time, same build): 2 streams 20 MH/s, 3 streams 20-23, 4
-/// streams 22-24. Past two streams the limit is no longer SHA256RNDS2
-/// latency but the throughput of the whole instruction mix: SHA256MSG2 and
-/// vector adds compete with SHA256RNDS2 for the same pipes, and four
-/// streams no longer fit the sixteen XMM registers.
-const SCAN_STREAMS: usize = 4;
-
-/// Messages hashed side by side by the batch: with 64-byte inputs, 4
-/// measured 1.24 times `bitcoin_hashes`' two-way SHA-NI batch, 2 and 3
-/// streams 1.05 and 1.12.
-const BATCH_STREAMS: usize = 4;
+/// Nonces hashed side by side by the SSE search. Two streams fit the
+/// sixteen XMM registers (about 10 stack references per nonce in the
+/// disassembly); three and four spill (80 and 142 per nonce). Measured
+/// with `examples/bench` on a KVM guest on AMD Zen 3, three alternating
+/// rounds, ratio to `sha2` in the same run: 2 streams 2.48-2.56x, 3
+/// streams 2.19-2.39x, 4 streams 1.68-2.13x. (An earlier measurement on
+/// bare-metal AMD Zen 4 had 4 streams ahead, 22-24 MH/s against 20 for 2;
+/// there the AVX2-schedule path, 33 MH/s, is the one chosen.)
+const SCAN_STREAMS: usize = 2;
 
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,9 +205,24 @@ impl KernelImpl for ShaNi {
     }
 
     fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
+        // Messages side by side: four for 64-byte ones, else three.
+        // Measured on a KVM guest on AMD Zen 3 (best of 50 runs of 4,096
+        // messages, three rounds, against `bitcoin_hashes` in the same
+        // run): 64-byte SHA-256d, 4 streams 0.93-1.19x its `hash_64_many`,
+        // 3 streams 1.01-1.07x, 2 streams 0.99-1.04x; 80-byte headers, 3
+        // streams 12.7-15.5 million per second, 4 streams 9.8-12.2, 2
+        // streams 12.3-15.4. An 80-byte message has a second block of
+        // words loaded per stream, and four streams spill more there.
+        //
         // SAFETY: as in `scan`: `self` proves the CPU has SHA, SSE2, SSSE3
         // and SSE4.1, the features `hash_many` is compiled for.
-        unsafe { batch::hash_many::<BATCH_STREAMS>(messages, shape, double, out) }
+        unsafe {
+            if shape.len == 64 {
+                batch::hash_many::<4>(messages, shape, double, out)
+            } else {
+                batch::hash_many::<3>(messages, shape, double, out)
+            }
+        }
     }
 
     fn compress_blocks(self, state: &mut [u32; 8], blocks: &[u8]) {
