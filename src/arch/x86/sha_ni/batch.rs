@@ -221,7 +221,13 @@ pub(super) unsafe fn hash_many<const N: usize>(
         match out.len() {
             3 => streams::<3, 0>(rest, shape, padding_kw, double, out),
             2 => streams::<2, 0>(rest, shape, padding_kw, double, out),
-            1 => streams::<1, 0>(rest, shape, padding_kw, double, out),
+            // One message alone (one-shot hashing): headers and Merkle
+            // nodes get their shape's folded code here too.
+            1 => match shape.len {
+                64 => streams::<1, 64>(rest, shape, padding_kw, double, out),
+                80 => streams::<1, 80>(rest, shape, padding_kw, double, out),
+                _ => streams::<1, 0>(rest, shape, padding_kw, double, out),
+            },
             _ => {}
         }
     }
