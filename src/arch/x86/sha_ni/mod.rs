@@ -91,8 +91,8 @@ const UNMEASURED: u8 = 0;
 const SSE_PATH: u8 = 1;
 const AVX2_PATH: u8 = 2;
 
-/// Nonces per timing of [`avx2_schedule_pays`]: eight AVX2 batches, two
-/// SSE ones.
+/// Nonces per timing of [`avx2_schedule_pays`]: eight batches of the AVX2
+/// path, 32 steps of the SSE one.
 const CALIBRATION_NONCES: u64 = 64;
 
 /// Whether the AVX2-schedule search is the faster of the two search paths
