@@ -275,7 +275,19 @@ const fn reversed(bytes: [u8; 32]) -> [u8; 32] {
 
 /// Compares two 32-byte little-endian integers.
 fn compare_le(a: &[u8; 32], b: &[u8; 32]) -> Ordering {
-    a.iter().rev().cmp(b.iter().rev())
+    // Eight bytes at a time from the most significant end: a hash that
+    // meets a real target shares its leading zero bytes with it, which a
+    // byte loop walks one by one (this is in the header-chain check's loop).
+    let limb = |x: &[u8; 32], i: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&x[8 * i..8 * i + 8]);
+        u64::from_le_bytes(bytes)
+    };
+    (0..4)
+        .rev()
+        .map(|i| limb(a, i).cmp(&limb(b, i)))
+        .find(|order| order.is_ne())
+        .unwrap_or(Ordering::Equal)
 }
 
 impl PartialOrd for Target {

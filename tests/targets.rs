@@ -192,3 +192,24 @@ proptest! {
         prop_assert_eq!(Target::from_be_hex(&t.to_string()), Ok(t));
     }
 }
+
+/// A hash and a target that agree on their top `shared` bytes (as the
+/// leading zeros of a real hash and its target do), then differ anywhere.
+fn sharing_top_bytes() -> impl Strategy<Value = ([u8; 32], [u8; 32])> {
+    (any::<[u8; 32]>(), any::<[u8; 32]>(), 0usize..=32).prop_map(|(hash, mut target, shared)| {
+        target[32 - shared..].copy_from_slice(&hash[32 - shared..]);
+        (hash, target)
+    })
+}
+
+proptest! {
+    /// The comparison against the plain definition: both as 256-bit
+    /// numbers stored little-endian, so the most significant byte last.
+    #[test]
+    fn hash_comparison_is_the_little_endian_number_order((hash, target) in sharing_top_bytes()) {
+        let expected = hash.iter().rev().cmp(target.iter().rev());
+        let target = Target::from_le_bytes(target);
+        prop_assert_eq!(target.is_met_by(&hash), expected.is_le());
+        prop_assert_eq!(Target::from_le_bytes(hash).cmp(&target), expected);
+    }
+}
