@@ -119,12 +119,13 @@ fn the_wrong_starting_block_breaks_the_first_link() {
 }
 
 /// Every kind of corruption at indices on both sides of the hashing
-/// groups' boundaries, and at the ends.
+/// groups' boundaries (groups of 48 headers now, 64 before), and at the
+/// ends.
 #[test]
 fn corrupted_copies_fail_at_the_corrupted_header() {
     let headers = chain();
     let indices = [
-        0, 1, 2, 62, 63, 64, 65, 127, 128, 129, 1000, 4031, 8063, 8064,
+        0, 1, 2, 46, 47, 48, 49, 62, 63, 64, 65, 95, 96, 97, 127, 128, 129, 1000, 4031, 8063, 8064,
     ];
     for engine in engines() {
         let kernel = engine.kernel();
