@@ -86,6 +86,30 @@ impl Shape {
         Some(block)
     }
 
+    /// `out.len()` messages of this shape laid end to end in `messages`,
+    /// paired with their outputs in groups of `n` (`n > 0`), the last group
+    /// shorter when `n` does not divide the count: how every kernel's
+    /// many-message hashing walks its input.
+    #[inline]
+    #[cfg_attr(
+        not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
+        allow(dead_code)
+    )]
+    pub(crate) fn groups<'m, 'o>(
+        &self,
+        messages: &'m [u8],
+        out: &'o mut [[u8; 32]],
+        n: usize,
+    ) -> impl Iterator<Item = (&'m [u8], &'o mut [[u8; 32]])> {
+        let len = self.len;
+        out.chunks_mut(n).scan(0, move |at, out| {
+            let bytes = len * out.len();
+            let group = &messages[*at..*at + bytes];
+            *at += bytes;
+            Some((group, out))
+        })
+    }
+
     /// `K[i] + W[i]` of the padding-only block, if messages end with one
     /// and it pays to have it for `count` messages: always for 64-byte
     /// messages, whose table is a constant, otherwise (computed into

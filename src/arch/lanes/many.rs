@@ -103,12 +103,7 @@ pub(crate) fn hash_many<V: Lanes>(
     // The padding-only block's schedule, once for all messages.
     let mut storage = [0u32; 64];
     let padding_kw = shape.padding_kw(out.len(), &mut storage);
-    let group_bytes = V::COUNT * shape.len;
-    let mut chunks = out.chunks_mut(V::COUNT);
-    let mut at = 0;
-    for out in &mut chunks {
-        let bytes = (group_bytes / V::COUNT) * out.len();
-        group::<V>(&messages[at..at + bytes], shape, padding_kw, double, out);
-        at += bytes;
+    for (messages, out) in shape.groups(messages, out, V::COUNT) {
+        group::<V>(messages, shape, padding_kw, double, out);
     }
 }

@@ -139,26 +139,16 @@ pub(super) unsafe fn hash_many<const N: usize>(
     // The padding-only block's schedule, once for all messages.
     let mut storage = [0u32; 64];
     let padding_kw = shape.padding_kw(out.len(), &mut storage);
-    let group_bytes = N * shape.len;
-    let mut groups = out.chunks_exact_mut(N);
-    for (g, out) in (&mut groups).enumerate() {
-        let group = &messages[g * group_bytes..(g + 1) * group_bytes];
+    for (messages, out) in shape.groups(messages, out, N) {
         // SAFETY: this function's target features are those of the callee.
-        unsafe { streams::<N>(group, shape, padding_kw, double, out) };
-    }
-    let rest_out = groups.into_remainder();
-    let rest = &messages[messages.len() - rest_out.len() * shape.len..];
-    for (i, out) in rest_out.iter_mut().enumerate() {
-        let message = &rest[i * shape.len..(i + 1) * shape.len];
-        // SAFETY: as above.
         unsafe {
-            streams::<1>(
-                message,
-                shape,
-                padding_kw,
-                double,
-                core::slice::from_mut(out),
-            )
-        };
+            if out.len() == N {
+                streams::<N>(messages, shape, padding_kw, double, out);
+            } else {
+                for (message, out) in shape.groups(messages, out, 1) {
+                    streams::<1>(message, shape, padding_kw, double, out);
+                }
+            }
+        }
     }
 }

@@ -199,36 +199,24 @@ pub(super) unsafe fn hash_many<const N: usize>(
     // The padding-only block's schedule, once for all messages.
     let mut storage = [0u32; 64];
     let padding_kw = shape.padding_kw(out.len(), &mut storage);
-    let group_bytes = N * shape.len;
-    let mut groups = out.chunks_exact_mut(N);
-    for (g, out) in (&mut groups).enumerate() {
-        let group = &messages[g * group_bytes..(g + 1) * group_bytes];
+    for (messages, out) in shape.groups(messages, out, N) {
         // SAFETY: this function's target features are those of the callee.
         // Merkle nodes (64 bytes) and headers (80) get code for their
-        // shape, with its block loop and padding branches folded away.
+        // shape, with its block loop and padding branches folded away, in
+        // full groups and alone (one-shot hashing).
         unsafe {
-            match shape.len {
-                64 => streams::<N, 64>(group, shape, padding_kw, double, out),
-                80 => streams::<N, 80>(group, shape, padding_kw, double, out),
-                _ => streams::<N, 0>(group, shape, padding_kw, double, out),
+            match (out.len(), shape.len) {
+                (n, 64) if n == N => streams::<N, 64>(messages, shape, padding_kw, double, out),
+                (n, 80) if n == N => streams::<N, 80>(messages, shape, padding_kw, double, out),
+                (n, _) if n == N => streams::<N, 0>(messages, shape, padding_kw, double, out),
+                // The last group, shorter (`N` is at most 4).
+                (3, _) => streams::<3, 0>(messages, shape, padding_kw, double, out),
+                (2, _) => streams::<2, 0>(messages, shape, padding_kw, double, out),
+                (1, 64) => streams::<1, 64>(messages, shape, padding_kw, double, out),
+                (1, 80) => streams::<1, 80>(messages, shape, padding_kw, double, out),
+                // One message of another length.
+                _ => streams::<1, 0>(messages, shape, padding_kw, double, out),
             }
-        }
-    }
-    let out = groups.into_remainder();
-    let rest = &messages[messages.len() - out.len() * shape.len..];
-    // SAFETY: as above.
-    unsafe {
-        match out.len() {
-            3 => streams::<3, 0>(rest, shape, padding_kw, double, out),
-            2 => streams::<2, 0>(rest, shape, padding_kw, double, out),
-            // One message alone (one-shot hashing): headers and Merkle
-            // nodes get their shape's folded code here too.
-            1 => match shape.len {
-                64 => streams::<1, 64>(rest, shape, padding_kw, double, out),
-                80 => streams::<1, 80>(rest, shape, padding_kw, double, out),
-                _ => streams::<1, 0>(rest, shape, padding_kw, double, out),
-            },
-            _ => {}
         }
     }
 }
