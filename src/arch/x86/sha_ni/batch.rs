@@ -187,8 +187,8 @@ unsafe fn streams<const N: usize, const LEN: usize>(
 }
 
 /// The kernel's `hash_many`: `out.len()` messages of `shape.len` bytes laid
-/// end to end in `messages`, `N` at a time, then the rest (fewer than
-/// `N`, at most 3) as one group of their own size.
+/// end to end in `messages`, `N` at a time (`N <= 4`), then the rest
+/// (fewer than `N`) as one group of their own size.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 pub(super) unsafe fn hash_many<const N: usize>(
     messages: &[u8],
@@ -209,9 +209,10 @@ pub(super) unsafe fn hash_many<const N: usize>(
                 (n, 64) if n == N => streams::<N, 64>(messages, shape, padding_kw, double, out),
                 (n, 80) if n == N => streams::<N, 80>(messages, shape, padding_kw, double, out),
                 (n, _) if n == N => streams::<N, 0>(messages, shape, padding_kw, double, out),
-                // The last group, shorter (`N` is at most 4).
-                (3, _) => streams::<3, 0>(messages, shape, padding_kw, double, out),
-                (2, _) => streams::<2, 0>(messages, shape, padding_kw, double, out),
+                // The last group, shorter (`N` is at most 4); the guards
+                // leave out the code for group sizes this `N` never has.
+                (3, _) if N > 3 => streams::<3, 0>(messages, shape, padding_kw, double, out),
+                (2, _) if N > 2 => streams::<2, 0>(messages, shape, padding_kw, double, out),
                 (1, 64) => streams::<1, 64>(messages, shape, padding_kw, double, out),
                 (1, 80) => streams::<1, 80>(messages, shape, padding_kw, double, out),
                 // One message of another length.

@@ -205,22 +205,24 @@ impl KernelImpl for ShaNi {
     }
 
     fn hash_many(self, messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8; 32]]) {
-        // Messages side by side: four for 64-byte ones, else three.
-        // Measured on a KVM guest on AMD Zen 3 (best of 50 runs of 4,096
-        // messages, three rounds, against `bitcoin_hashes` in the same
-        // run): 64-byte SHA-256d, 4 streams 0.93-1.19x its `hash_64_many`,
-        // 3 streams 1.01-1.07x, 2 streams 0.99-1.04x; 80-byte headers, 3
-        // streams 12.7-15.5 million per second, 4 streams 9.8-12.2, 2
-        // streams 12.3-15.4. An 80-byte message has a second block of
-        // words loaded per stream, and four streams spill more there.
+        // Messages side by side: three for 64-byte ones, else two. Medians
+        // matter as much as best times: on a shared machine the code that
+        // spills more slows down most. Measured on a KVM guest on AMD Zen
+        // 3, 1,024 messages a call, 400 rounds of every variant in turn,
+        // million messages per second, best and median over three runs:
+        // 64-byte SHA-256d, 2 streams 16.1 and 13.2-16.1, 3 streams 17.3
+        // and 12.6-17.2, 4 streams 17.2 and 10.3-17.0 (`bitcoin_hashes`'
+        // `hash_64_many` 15.5 and 13.6-15.5); 80-byte headers, 2 streams
+        // 15.7 and 12.2-15.6, 3 streams 14.9 and 10.4-14.8, 4 streams 16.2
+        // and 8.9-16.1.
         //
         // SAFETY: as in `scan`: `self` proves the CPU has SHA, SSE2, SSSE3
         // and SSE4.1, the features `hash_many` is compiled for.
         unsafe {
             if shape.len == 64 {
-                batch::hash_many::<4>(messages, shape, double, out)
-            } else {
                 batch::hash_many::<3>(messages, shape, double, out)
+            } else {
+                batch::hash_many::<2>(messages, shape, double, out)
             }
         }
     }
