@@ -42,6 +42,20 @@ pub(crate) const fn maj(a: u32, b: u32, c: u32) -> u32 {
     (a & b) | (c & (a | b))
 }
 
+/// One SHA-256 round on a state in order `a..h`, every word moving down one
+/// place; `kw` is `K[i] + W[i]`. The form of the rolled loops (the compact
+/// compression and the `const` one), which rename nothing.
+#[inline(always)]
+pub(crate) const fn round_in_order(s: [u32; 8], kw: u32) -> [u32; 8] {
+    let [a, b, c, d, e, f, g, h] = s;
+    let t1 = h
+        .wrapping_add(big_sigma1(e))
+        .wrapping_add(ch(e, f, g))
+        .wrapping_add(kw);
+    let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
+    [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g]
+}
+
 /// Index in the state array of role `role` (0 = a ... 7 = h) at the start of
 /// round `round`. Each round moves every role one slot up instead of moving
 /// eight values.

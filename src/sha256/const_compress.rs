@@ -4,7 +4,7 @@
 //! `const fn`). Plain loops over the core's constant `K + W` schedule: it
 //! runs at most once per job at run time, where its speed does not matter.
 
-use super::compress::{big_sigma0, big_sigma1, ch, maj};
+use super::compress::round_in_order;
 use super::consts::kw;
 
 /// `state` after compressing one 64-byte `block` (FIPS 180-4, 6.2.2).
@@ -21,25 +21,12 @@ pub(crate) const fn compress_const(state: [u32; 8], block: &[u8; 64]) -> [u32; 8
         i += 1;
     }
     let kw = kw(&words);
-    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = state;
+    let mut working = state;
     i = 0;
     while i < 64 {
-        let t1 = h
-            .wrapping_add(big_sigma1(e))
-            .wrapping_add(ch(e, f, g))
-            .wrapping_add(kw[i]);
-        let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
-        h = g;
-        g = f;
-        f = e;
-        e = d.wrapping_add(t1);
-        d = c;
-        c = b;
-        b = a;
-        a = t1.wrapping_add(t2);
+        working = round_in_order(working, kw[i]);
         i += 1;
     }
-    let working = [a, b, c, d, e, f, g, h];
     let mut out = state;
     i = 0;
     while i < 8 {

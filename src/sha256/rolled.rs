@@ -8,7 +8,7 @@
 //! Compiled for the feature, and always for tests, where it is checked
 //! against the unrolled form.
 
-use super::compress::{big_sigma0, big_sigma1, ch, load_block, maj, small_sigma0, small_sigma1};
+use super::compress::{load_block, round_in_order, small_sigma0, small_sigma1};
 use super::consts::{DIGEST_BLOCK, IV, K, PADDING_64_BLOCK};
 
 /// Runs rounds `from..to` (`to <= 64`) on the state `s`, in order `a..h`.
@@ -22,7 +22,7 @@ use super::consts::{DIGEST_BLOCK, IV, K, PADDING_64_BLOCK};
 /// Never inlined: each caller shares this one loop.
 #[inline(never)]
 pub(crate) fn rounds(s: &mut [u32; 8], w: &mut [u32; 16], from: usize, to: usize) {
-    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *s;
+    let mut state = *s;
     let to = to.min(64);
     let mut i = from;
     while i < to {
@@ -36,23 +36,10 @@ pub(crate) fn rounds(s: &mut [u32; 8], w: &mut [u32; 16], from: usize, to: usize
             w[i % 16] = next;
             next
         };
-        let t1 = h
-            .wrapping_add(big_sigma1(e))
-            .wrapping_add(ch(e, f, g))
-            .wrapping_add(K[i])
-            .wrapping_add(word);
-        let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
-        h = g;
-        g = f;
-        f = e;
-        e = d.wrapping_add(t1);
-        d = c;
-        c = b;
-        b = a;
-        a = t1.wrapping_add(t2);
+        state = round_in_order(state, K[i].wrapping_add(word));
         i += 1;
     }
-    *s = [a, b, c, d, e, f, g, h];
+    *s = state;
 }
 
 /// The SHA-256 compression function on a block given as words.
