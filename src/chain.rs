@@ -15,9 +15,10 @@ use crate::{BlockHash, CompactTarget, Engine, Error, HEADER_LEN, Target};
 
 /// Headers hashed per call into the many-message path: enough to fill every
 /// kernel's lanes or streams many times, little enough for the stack (1.5
-/// KiB of hashes), and a multiple of every group width (3 SHA-NI streams,
-/// 4 SSE4.1 lanes, 8 AVX2, 16 AVX-512), so that no call ends with a short
-/// group. With 64, every call's last header went through SHA-NI alone.
+/// KiB of hashes), and a multiple of every group width (2 or 3 SHA-NI
+/// streams, 4 SSE4.1 lanes, 8 AVX2, 16 AVX-512), so that no call ends with
+/// a short group. With 64 and three streams, every call's last header went
+/// through SHA-NI alone.
 const GROUP: usize = 48;
 
 /// Where a header chain first fails a check, and why.
