@@ -188,9 +188,10 @@ unsafe fn streams<const N: usize, const LEN: usize>(
 
 /// The kernel's `hash_many`: `out.len()` messages of `shape.len` bytes laid
 /// end to end in `messages`, `N` at a time (`N <= 4`), then the rest
-/// (fewer than `N`) as one group of their own size.
+/// (fewer than `N`) as one group of their own size. With `LEN` non-zero,
+/// `shape.len` is `LEN` and every group gets that length's folded code.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-pub(super) unsafe fn hash_many<const N: usize>(
+pub(super) unsafe fn hash_many<const N: usize, const LEN: usize>(
     messages: &[u8],
     shape: &Shape,
     double: bool,
@@ -201,22 +202,14 @@ pub(super) unsafe fn hash_many<const N: usize>(
     let padding_kw = shape.padding_kw(out.len(), &mut storage);
     for (messages, out) in shape.groups(messages, out, N) {
         // SAFETY: this function's target features are those of the callee.
-        // Merkle nodes (64 bytes) and headers (80) get code for their
-        // shape, with its block loop and padding branches folded away, in
-        // full groups and alone (one-shot hashing).
+        // The guards leave out the code for group sizes this `N` never
+        // has; a lone message is one-shot hashing.
         unsafe {
-            match (out.len(), shape.len) {
-                (n, 64) if n == N => streams::<N, 64>(messages, shape, padding_kw, double, out),
-                (n, 80) if n == N => streams::<N, 80>(messages, shape, padding_kw, double, out),
-                (n, _) if n == N => streams::<N, 0>(messages, shape, padding_kw, double, out),
-                // The last group, shorter (`N` is at most 4); the guards
-                // leave out the code for group sizes this `N` never has.
-                (3, _) if N > 3 => streams::<3, 0>(messages, shape, padding_kw, double, out),
-                (2, _) if N > 2 => streams::<2, 0>(messages, shape, padding_kw, double, out),
-                (1, 64) => streams::<1, 64>(messages, shape, padding_kw, double, out),
-                (1, 80) => streams::<1, 80>(messages, shape, padding_kw, double, out),
-                // One message of another length.
-                _ => streams::<1, 0>(messages, shape, padding_kw, double, out),
+            match out.len() {
+                n if n == N => streams::<N, LEN>(messages, shape, padding_kw, double, out),
+                3 if N > 3 => streams::<3, LEN>(messages, shape, padding_kw, double, out),
+                2 if N > 2 => streams::<2, LEN>(messages, shape, padding_kw, double, out),
+                _ => streams::<1, LEN>(messages, shape, padding_kw, double, out),
             }
         }
     }

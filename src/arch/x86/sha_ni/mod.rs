@@ -219,10 +219,12 @@ impl KernelImpl for ShaNi {
         // SAFETY: as in `scan`: `self` proves the CPU has SHA, SSE2, SSSE3
         // and SSE4.1, the features `hash_many` is compiled for.
         unsafe {
-            if shape.len == 64 {
-                batch::hash_many::<3>(messages, shape, double, out)
-            } else {
-                batch::hash_many::<2>(messages, shape, double, out)
+            // Merkle nodes (64 bytes) and headers (80) get code for their
+            // length, with its block loop and padding branches folded away.
+            match shape.len {
+                64 => batch::hash_many::<3, 64>(messages, shape, double, out),
+                80 => batch::hash_many::<2, 80>(messages, shape, double, out),
+                _ => batch::hash_many::<2, 0>(messages, shape, double, out),
             }
         }
     }
