@@ -18,8 +18,8 @@ use core::arch::x86_64::*;
 
 use super::compress::compress_blocks_rnds;
 use super::streams::{
-    State, Window, add_state, byte_swap_words, rounds_2_same, scheduled_rounds_4_each,
-    second_hash_to_round_15, to_rnds_layout, to_words, window_rounds_4,
+    State, Window, add_state, byte_swap_words, message_rounds_4, rounds_2_same,
+    scheduled_rounds_4_each, second_hash_to_round_15, to_rnds_layout, to_words,
 };
 use crate::sha256::{IV, Shape};
 
@@ -43,20 +43,21 @@ unsafe fn load_block(block: &[u8; 64]) -> [__m128i; 4] {
     })
 }
 
-/// Compresses one block per stream, its words in `window`, into `st`,
+/// Compresses one block per stream, its words in `groups`, into `st`,
 /// feed-forward included.
 ///
 /// # Safety
 /// As for [`load_block`].
 #[inline(always)]
-unsafe fn compress_window<const N: usize>(st: &mut [State; N], window: &mut Window<N>) {
+unsafe fn compress_block<const N: usize>(st: &mut [State; N], groups: [[__m128i; 4]; N]) {
     let before = *st;
     // SAFETY: the caller guarantees the callees' target features.
     unsafe {
         for g in 0..4 {
-            window_rounds_4(st, window, g, g);
+            message_rounds_4(st, &groups, g, g);
         }
     }
+    let window = &mut Window::new(groups);
     scheduled_rounds_4_each!(st, window, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     for (s, b) in st.iter_mut().zip(&before) {
         // SAFETY: as above.
@@ -104,7 +105,6 @@ unsafe fn streams<const N: usize, const LEN: usize>(
     // SAFETY: this function's target features are those of the callees.
     let iv = unsafe { to_rnds_layout(&IV) };
     let mut st = [iv; N];
-    let mut window: Window<N> = [[iv.abef; 4]; N];
     // One message: its whole blocks in the single-stream loop.
     let first_block = if N == 1 {
         // SAFETY: this function's target features are the callee's.
@@ -114,13 +114,14 @@ unsafe fn streams<const N: usize, const LEN: usize>(
         0
     };
     // Every block with a schedule, through one call site of
-    // `compress_window` so that it is inlined once: the whole blocks, the
+    // `compress_block` so that it is inlined once: the whole blocks, the
     // mixed block, and the padding-only block unless its `K + W` is known.
     let padding_block = shape.padding_only().filter(|_| padding_kw.is_none());
     let blocks = shape.full_blocks + usize::from(shape.tail_len > 0);
     let end = blocks + usize::from(padding_block.is_some());
     for b in first_block..end {
-        for (i, m) in window.iter_mut().enumerate() {
+        let mut groups = [[iv.abef; 4]; N];
+        for (i, m) in groups.iter_mut().enumerate() {
             let block = if b < shape.full_blocks {
                 let mut block = [0u8; 64];
                 block.copy_from_slice(&message(i)[64 * b..64 * b + 64]);
@@ -134,7 +135,7 @@ unsafe fn streams<const N: usize, const LEN: usize>(
             *m = unsafe { load_block(&block) };
         }
         // SAFETY: as above.
-        unsafe { compress_window(&mut st, &mut window) };
+        unsafe { compress_block(&mut st, groups) };
     }
     if let Some(kw) = padding_kw {
         // SAFETY: as above.

@@ -60,7 +60,13 @@ use crate::sha256::Shape;
 /// rounds, ratio to `sha2` in the same run: 2 streams 2.48-2.56x, 3
 /// streams 2.19-2.39x, 4 streams 1.68-2.13x. (An earlier measurement on
 /// bare-metal AMD Zen 4 had 4 streams ahead, 22-24 MH/s against 20 for 2;
-/// there the AVX2-schedule path, 33 MH/s, is the one chosen.)
+/// there the AVX2-schedule path, 33 MH/s, is the one chosen.) With the
+/// window in memory (see `streams::Window`) three streams spill only the
+/// window, and their best run beat two's, 27.9 against 26.5 MH/s, but not
+/// their median run, 20.3 against 21.4 (eight alternating runs of 60
+/// searches on that guest): they run 357 instructions per nonce against
+/// 311, which costs more than the latency they hide whenever the core is
+/// shared.
 const SCAN_STREAMS: usize = 2;
 
 /// Proof that this CPU supports the kernel's instructions.
@@ -214,7 +220,10 @@ impl KernelImpl for ShaNi {
         // and 12.6-17.2, 4 streams 17.2 and 10.3-17.0 (`bitcoin_hashes`'
         // `hash_64_many` 15.5 and 13.6-15.5); 80-byte headers, 2 streams
         // 15.7 and 12.2-15.6, 3 streams 14.9 and 10.4-14.8, 4 streams 16.2
-        // and 8.9-16.1.
+        // and 8.9-16.1. Since then three streams keep their schedule
+        // window in memory (`streams::Window`): 64-byte best 18.7, and
+        // 80-byte headers best 17.2 against two streams' 16.7 but with a
+        // median of eight runs' medians of 11.1 against 13.1.
         //
         // SAFETY: as in `scan`: `self` proves the CPU has SHA, SSE2, SSSE3
         // and SSE4.1, the features `hash_many` is compiled for.

@@ -9,10 +9,10 @@ use core::arch::x86_64::*;
 
 use super::streams::{
     HEADER_KW_PAIRS, K_GROUPS, State, Window, load_words, rounds_2, rounds_4, rounds_from_table,
-    schedule, scheduled_rounds_4_each, second_hash_to_round_15, slide, to_rnds_layout, words,
+    schedule, scheduled_rounds_4_each, second_hash_to_round_15, to_rnds_layout, words,
 };
 use crate::arch::{Candidates, JobData, candidate_bits, scan_in_steps};
-use crate::sha256::{HEADER_BITS, IV, PAD_START};
+use crate::sha256::{IV, PAD_START};
 
 /// The job's nonce-independent values in vector form: loads and shuffles
 /// of [`JobData`], where the arithmetic was done once per job.
@@ -66,46 +66,44 @@ unsafe fn last_state_words<const N: usize>(setup: &ScanSetup, first: u32) -> [u3
     unsafe {
         // First hash: the header's second block from round 4 on.
         let mut st = [setup.after_round3; N];
-        let mut window: Window<N> = [[setup.tail; 4]; N];
-        for (i, (s, m)) in st.iter_mut().zip(window.iter_mut()).enumerate() {
+        let mut w0_3 = [setup.tail; N];
+        for (i, (s, w0_3)) in st.iter_mut().zip(&mut w0_3).enumerate() {
             let w3 = first.wrapping_add(i as u32).swap_bytes();
             let w3 = _mm_cvtsi32_si128(w3 as i32);
             // [0, w3, 0, w3]: the nonce's share of E and A after round 3.
             s.abef = _mm_add_epi32(s.abef, _mm_shuffle_epi32::<0x11>(w3));
             // [0, 0, 0, w3]: message word 3.
-            let w0_3 = _mm_add_epi32(setup.tail, _mm_shuffle_epi32::<0x15>(w3));
-            *m = [
-                w0_3,
-                words([PAD_START, 0, 0, 0]),
-                _mm_setzero_si128(),
-                words([0, 0, 0, HEADER_BITS]),
-            ];
+            *w0_3 = _mm_add_epi32(setup.tail, _mm_shuffle_epi32::<0x15>(w3));
         }
         rounds_from_table(&mut st, &HEADER_KW_PAIRS);
-        // Words 16..=31: most inputs are constant (see `JobData`).
-        let mut next = [_mm_setzero_si128(); N];
-        for (next, m) in next.iter_mut().zip(&window) {
-            *next = _mm_add_epi32(_mm_sha256msg1_epu32(m[0], m[1]), setup.w16_19_rest);
+        // Groups 4..=7 (words 16..=31): most inputs are constant (see
+        // `JobData`; group 1 is the padding's first word, groups 2 and 3
+        // only feed terms computed there).
+        let pad_4_7 = words([PAD_START, 0, 0, 0]);
+        let mut g4 = w0_3;
+        for (g4, &w0_3) in g4.iter_mut().zip(&w0_3) {
+            *g4 = _mm_add_epi32(_mm_sha256msg1_epu32(w0_3, pad_4_7), setup.w16_19_rest);
         }
-        slide(&mut window, &next);
-        rounds_4(&mut st, &next, load_words(&K_GROUPS[4]));
-        for (next, m) in next.iter_mut().zip(&window) {
-            *next = _mm_sha256msg2_epu32(setup.w20_23_partial, m[3]);
+        rounds_4(&mut st, &g4, load_words(&K_GROUPS[4]));
+        let mut g5 = g4;
+        for (g5, &g4) in g5.iter_mut().zip(&g4) {
+            *g5 = _mm_sha256msg2_epu32(setup.w20_23_partial, g4);
         }
-        slide(&mut window, &next);
-        rounds_4(&mut st, &next, load_words(&K_GROUPS[5]));
-        for (next, m) in next.iter_mut().zip(&window) {
+        rounds_4(&mut st, &g5, load_words(&K_GROUPS[5]));
+        let mut g6 = g5;
+        for ((g6, &g4), &g5) in g6.iter_mut().zip(&g4).zip(&g5) {
             // MSG1 of words 8..=15 is zero.
-            *next = _mm_sha256msg2_epu32(_mm_alignr_epi8::<4>(m[3], m[2]), m[3]);
+            *g6 = _mm_sha256msg2_epu32(_mm_alignr_epi8::<4>(g5, g4), g5);
         }
-        slide(&mut window, &next);
-        rounds_4(&mut st, &next, load_words(&K_GROUPS[6]));
-        for (next, m) in next.iter_mut().zip(&window) {
-            let partial = _mm_add_epi32(setup.w28_31_msg1, _mm_alignr_epi8::<4>(m[3], m[2]));
-            *next = _mm_sha256msg2_epu32(partial, m[3]);
+        rounds_4(&mut st, &g6, load_words(&K_GROUPS[6]));
+        let mut groups = [[g4[0], g5[0], g6[0], g6[0]]; N];
+        for (s, groups) in groups.iter_mut().enumerate() {
+            let partial = _mm_add_epi32(setup.w28_31_msg1, _mm_alignr_epi8::<4>(g6[s], g5[s]));
+            *groups = [g4[s], g5[s], g6[s], _mm_sha256msg2_epu32(partial, g6[s])];
         }
-        slide(&mut window, &next);
-        rounds_4(&mut st, &next, load_words(&K_GROUPS[7]));
+        let mut window = Window::new(groups);
+        let g7 = groups.map(|g| g[3]);
+        rounds_4(&mut st, &g7, load_words(&K_GROUPS[7]));
         scheduled_rounds_4_each!(&mut st, &mut window, 8, 9, 10, 11, 12, 13, 14, 15);
         second_hash_last_words(setup, &st)
     }
@@ -139,8 +137,8 @@ pub(super) unsafe fn second_hash_last_rounds<const N: usize>(
     // (SSE2) and of the callees.
     unsafe {
         let mut words_now = [_mm_setzero_si128(); N];
-        for (next, m) in words_now.iter_mut().zip(window) {
-            *next = _mm_add_epi32(schedule(m), load_words(&K_GROUPS[15]));
+        for (s, next) in words_now.iter_mut().enumerate() {
+            *next = _mm_add_epi32(schedule(&window.before(s, 15)), load_words(&K_GROUPS[15]));
         }
         rounds_2(&mut st, &words_now);
         let mut last = [0u32; N];
