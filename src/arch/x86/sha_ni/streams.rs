@@ -56,14 +56,15 @@ pub(super) struct State {
 /// Group `g` of a stream sits in slot `g % 4`: each step overwrites the
 /// group it no longer needs, and nothing moves. Two streams' windows fit in
 /// the sixteen XMM registers beside their states. Three do not, and LLVM
-/// then spills whatever it picks, states included; so from three streams
-/// on the slots are memory, read and written as volatile so that they stay
-/// there (a group is read back two or more steps after it was stored, by
-/// then long written), and only each stream's newest group is kept in a
-/// register. The 64-byte batch (three streams) measured best 18.7 million
-/// messages per second this way against 17.3 with LLVM's spills, with the
-/// same median (KVM guest on AMD Zen 3, eight alternating runs of 300
-/// calls).
+/// then spills whatever it picks, states included; so for three streams the
+/// slots are memory, read and written as volatile so that they stay there
+/// (a group is read back two or more steps after it was stored), and only
+/// each stream's newest group is kept in a register. The 64-byte batch
+/// (three streams) measured best 18.7 million messages per second this way
+/// against 17.3 with LLVM's spills, with the same median (KVM guest on AMD
+/// Zen 3, eight alternating runs of 300 calls). Four streams, which only
+/// the AVX2-schedule search runs (its second hash), keep LLVM's allocation:
+/// that path was tuned on AMD Zen 4 and cannot be timed on the Zen 3 guest.
 #[derive(Clone, Copy)]
 pub(super) struct Window<const N: usize> {
     /// Group `g` of stream `s` at `slots[s][g % 4]`.
@@ -74,7 +75,7 @@ pub(super) struct Window<const N: usize> {
 
 impl<const N: usize> Window<N> {
     /// Whether the slots live in memory rather than registers.
-    const IN_MEMORY: bool = N >= 3;
+    const IN_MEMORY: bool = N == 3;
 
     /// A window of groups `4k .. 4k + 4` (`k` any): `groups[s][j]` is group
     /// `4k + j` of stream `s`.
