@@ -4,7 +4,7 @@
 # - no_std library builds with -D warnings, default and `compact-scalar`:
 #   thumbv6m-none-eabi, thumbv7em-none-eabihf, riscv32imc-unknown-none-elf,
 #   riscv32imac-unknown-none-elf, wasm32-unknown-unknown,
-#   aarch64-unknown-none;
+#   aarch64-unknown-none, aarch64-unknown-none-softfloat (no SIMD kernels);
 # - std library check for powerpc-unknown-linux-gnu, a 32-bit target
 #   without 64-bit atomics (the threaded search must build there);
 # - the library and integration tests with `compact-scalar`, natively;
@@ -62,10 +62,10 @@ fi
 no_std_targets=(
     thumbv6m-none-eabi thumbv7em-none-eabihf
     riscv32imc-unknown-none-elf riscv32imac-unknown-none-elf
-    wasm32-unknown-unknown aarch64-unknown-none
+    wasm32-unknown-unknown aarch64-unknown-none aarch64-unknown-none-softfloat
 )
 rust_targets=(
-    "${no_std_targets[@]}" aarch64-unknown-none-softfloat
+    "${no_std_targets[@]}"
     i686-unknown-linux-gnu s390x-unknown-linux-gnu aarch64-unknown-linux-gnu
     powerpc-unknown-linux-gnu
 )

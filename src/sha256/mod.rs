@@ -19,7 +19,11 @@ pub(crate) use compress::{
     big_sigma0, big_sigma1, ch, maj, small_sigma0, small_sigma1, store_state,
 };
 // Only the SIMD kernels load blocks through this path.
-#[cfg(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64"))]
+#[cfg(any(
+    target_arch = "x86",
+    target_arch = "x86_64",
+    all(target_arch = "aarch64", target_feature = "neon")
+))]
 pub(crate) use compress::load_block;
 pub(crate) use const_compress::compress_const;
 #[cfg(test)]

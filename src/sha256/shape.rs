@@ -21,7 +21,11 @@ use super::{compress_blocks, compress_words, hash_digest};
 /// block like any other.
 // Used by the SIMD kernels only, which targets without SIMD lack.
 #[cfg_attr(
-    not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
+    not(any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        all(target_arch = "aarch64", target_feature = "neon")
+    )),
     allow(dead_code)
 )]
 const PADDING_KW_MIN_MESSAGES: usize = 8;
@@ -92,7 +96,11 @@ impl Shape {
     /// many-message hashing walks its input.
     #[inline]
     #[cfg_attr(
-        not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
+        not(any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            all(target_arch = "aarch64", target_feature = "neon")
+        )),
         allow(dead_code)
     )]
     pub(crate) fn groups<'m, 'o>(
@@ -125,7 +133,11 @@ impl Shape {
     /// schedule steps.
     #[inline]
     #[cfg_attr(
-        not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
+        not(any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            all(target_arch = "aarch64", target_feature = "neon")
+        )),
         allow(dead_code)
     )]
     pub(crate) fn padding_kw<'a>(
