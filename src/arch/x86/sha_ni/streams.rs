@@ -330,9 +330,10 @@ pub(super) unsafe fn scheduled_rounds_4<const N: usize>(
 }
 
 /// `scheduled_rounds_4` for each listed group, written out one after the
-/// other: as a loop LLVM keeps the sliding windows in memory and copies
-/// them around on every iteration. Callers are `unsafe fn`s with
-/// `scheduled_rounds_4`'s target features.
+/// other, so that each group's slot `g % 4` is a constant: in a loop the
+/// slots become indexed memory (with the old sliding windows, LLVM kept
+/// them in memory and copied them around on every iteration). Callers are
+/// `unsafe fn`s with `scheduled_rounds_4`'s target features.
 macro_rules! scheduled_rounds_4_each {
     ($st:expr, $window:expr, $($g:literal),+) => {
         // SAFETY: the caller's target features are those of
