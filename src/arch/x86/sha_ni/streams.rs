@@ -103,12 +103,6 @@ impl<const N: usize> Window<N> {
         }
     }
 
-    /// Group `g` of every stream, the newest one: kept in registers.
-    #[inline(always)]
-    fn newest(&self) -> [__m128i; N] {
-        self.newest
-    }
-
     /// Adds group `g` of every stream, replacing group `g - 4`.
     #[inline(always)]
     fn push(&mut self, g: usize, next: [__m128i; N]) {
@@ -319,7 +313,8 @@ pub(super) unsafe fn scheduled_rounds_4<const N: usize>(
     window: &mut Window<N>,
     g: usize,
 ) {
-    let mut next = window.newest();
+    // SAFETY: SSE2 is part of the target features here.
+    let mut next = [unsafe { _mm_setzero_si128() }; N];
     for (s, next) in next.iter_mut().enumerate() {
         // SAFETY: this function's target features are those of `schedule`.
         *next = unsafe { schedule(&window.before(s, g)) };
