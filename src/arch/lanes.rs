@@ -1,10 +1,11 @@
 //! SHA-256 and SHA-256d on several independent messages at once, written
 //! once for any SIMD width.
 //!
-//! A kernel implements [`Lanes`] for its vector type (four or eight 32-bit
-//! lanes) and calls [`scan`] and [`hash_many`] from its
-//! `#[target_feature]` entry points; everything here is `#[inline(always)]`
-//! so that it is compiled with the kernel's instruction set.
+//! A kernel implements [`Lanes`] for its vector type (four, eight or sixteen
+//! 32-bit lanes; its `+`, `^`, `&` and `|` through `lane_operators!`) and
+//! calls [`scan`] and [`hash_many`] from its `#[target_feature]` entry
+//! points; everything here is `#[inline(always)]` so that it is compiled
+//! with the kernel's instruction set.
 //!
 //! Rounds are unrolled by the `unroll!` macro rather than left to the
 //! optimiser's heuristics: with every round and schedule index a constant,
@@ -83,6 +84,38 @@ pub(crate) trait Lanes:
         a ^ b ^ c
     }
 }
+
+/// Implements `+`, `^`, `&` and `|` for a kernel's vector type, a tuple
+/// struct around one SIMD register, each operator one intrinsic: invoked
+/// as `lane_operators!(Type: add, xor, and, or)` in the kernel's module,
+/// where `unsafe` is allowed.
+///
+/// The calls are sound for the reason each type documents: its values are
+/// only ever created inside the kernel's `#[target_feature]` functions, so
+/// the intrinsics' instructions are available wherever they run.
+macro_rules! lane_operators {
+    ($lanes:ident: $add:ident, $xor:ident, $and:ident, $or:ident) => {
+        $crate::arch::lanes::lane_operators!(@one $lanes, Add, add, $add);
+        $crate::arch::lanes::lane_operators!(@one $lanes, BitXor, bitxor, $xor);
+        $crate::arch::lanes::lane_operators!(@one $lanes, BitAnd, bitand, $and);
+        $crate::arch::lanes::lane_operators!(@one $lanes, BitOr, bitor, $or);
+    };
+    (@one $lanes:ident, $trait:ident, $method:ident, $intrinsic:ident) => {
+        impl core::ops::$trait for $lanes {
+            type Output = Self;
+            #[inline(always)]
+            // A target's baseline intrinsics (SSE2 on x86-64, NEON on
+            // AArch64) are safe functions.
+            #[allow(unused_unsafe)]
+            fn $method(self, other: Self) -> Self {
+                // SAFETY: the type's values exist only where its kernel's
+                // target features are enabled (see the type).
+                $lanes(unsafe { $intrinsic(self.0, other.0) })
+            }
+        }
+    };
+}
+pub(crate) use lane_operators;
 
 /// Repeats `$body` with `$i` bound to each listed index in turn.
 macro_rules! unroll {

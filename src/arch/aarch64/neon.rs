@@ -16,7 +16,6 @@
 #![allow(unsafe_code)]
 
 use core::arch::aarch64::*;
-use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
 use crate::arch::{Candidates, JobData, KernelImpl};
@@ -64,45 +63,7 @@ unsafe fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8
 #[derive(Clone, Copy)]
 struct Lanes4(uint32x4_t);
 
-impl Add for Lanes4 {
-    type Output = Self;
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    fn add(self, other: Self) -> Self {
-        // SAFETY: NEON is available (see `Lanes4`).
-        Lanes4(unsafe { vaddq_u32(self.0, other.0) })
-    }
-}
-
-impl BitXor for Lanes4 {
-    type Output = Self;
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    fn bitxor(self, other: Self) -> Self {
-        // SAFETY: NEON is available (see `Lanes4`).
-        Lanes4(unsafe { veorq_u32(self.0, other.0) })
-    }
-}
-
-impl BitAnd for Lanes4 {
-    type Output = Self;
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    fn bitand(self, other: Self) -> Self {
-        // SAFETY: NEON is available (see `Lanes4`).
-        Lanes4(unsafe { vandq_u32(self.0, other.0) })
-    }
-}
-
-impl BitOr for Lanes4 {
-    type Output = Self;
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    fn bitor(self, other: Self) -> Self {
-        // SAFETY: NEON is available (see `Lanes4`).
-        Lanes4(unsafe { vorrq_u32(self.0, other.0) })
-    }
-}
+lanes::lane_operators!(Lanes4: vaddq_u32, veorq_u32, vandq_u32, vorrq_u32);
 
 impl Lanes for Lanes4 {
     const COUNT: usize = 4;

@@ -15,7 +15,6 @@
 use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
-use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
 use crate::arch::{Candidates, JobData, KernelImpl};
@@ -64,41 +63,7 @@ unsafe fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8
 #[derive(Clone, Copy)]
 struct Lanes16(__m512i);
 
-impl Add for Lanes16 {
-    type Output = Self;
-    #[inline(always)]
-    fn add(self, other: Self) -> Self {
-        // SAFETY: AVX-512F is available (see `Lanes16`).
-        Lanes16(unsafe { _mm512_add_epi32(self.0, other.0) })
-    }
-}
-
-impl BitXor for Lanes16 {
-    type Output = Self;
-    #[inline(always)]
-    fn bitxor(self, other: Self) -> Self {
-        // SAFETY: AVX-512F is available (see `Lanes16`).
-        Lanes16(unsafe { _mm512_xor_si512(self.0, other.0) })
-    }
-}
-
-impl BitAnd for Lanes16 {
-    type Output = Self;
-    #[inline(always)]
-    fn bitand(self, other: Self) -> Self {
-        // SAFETY: AVX-512F is available (see `Lanes16`).
-        Lanes16(unsafe { _mm512_and_si512(self.0, other.0) })
-    }
-}
-
-impl BitOr for Lanes16 {
-    type Output = Self;
-    #[inline(always)]
-    fn bitor(self, other: Self) -> Self {
-        // SAFETY: AVX-512F is available (see `Lanes16`).
-        Lanes16(unsafe { _mm512_or_si512(self.0, other.0) })
-    }
-}
+lanes::lane_operators!(Lanes16: _mm512_add_epi32, _mm512_xor_si512, _mm512_and_si512, _mm512_or_si512);
 
 // `vpternlogd` truth tables, shared with the AVX-512VL kernel: bit
 // `4a + 2b + c` of the immediate is the result for the bits `a`, `b`, `c`

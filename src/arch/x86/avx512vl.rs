@@ -14,7 +14,6 @@
 use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
-use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use super::avx512::{CHOOSE, MAJORITY, XOR3};
 use crate::arch::lanes::{self, Lanes};
@@ -64,41 +63,7 @@ unsafe fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8
 #[derive(Clone, Copy)]
 struct Lanes8(__m256i);
 
-impl Add for Lanes8 {
-    type Output = Self;
-    #[inline(always)]
-    fn add(self, other: Self) -> Self {
-        // SAFETY: AVX2 is available (see `Lanes8`).
-        Lanes8(unsafe { _mm256_add_epi32(self.0, other.0) })
-    }
-}
-
-impl BitXor for Lanes8 {
-    type Output = Self;
-    #[inline(always)]
-    fn bitxor(self, other: Self) -> Self {
-        // SAFETY: AVX2 is available (see `Lanes8`).
-        Lanes8(unsafe { _mm256_xor_si256(self.0, other.0) })
-    }
-}
-
-impl BitAnd for Lanes8 {
-    type Output = Self;
-    #[inline(always)]
-    fn bitand(self, other: Self) -> Self {
-        // SAFETY: AVX2 is available (see `Lanes8`).
-        Lanes8(unsafe { _mm256_and_si256(self.0, other.0) })
-    }
-}
-
-impl BitOr for Lanes8 {
-    type Output = Self;
-    #[inline(always)]
-    fn bitor(self, other: Self) -> Self {
-        // SAFETY: AVX2 is available (see `Lanes8`).
-        Lanes8(unsafe { _mm256_or_si256(self.0, other.0) })
-    }
-}
+lanes::lane_operators!(Lanes8: _mm256_add_epi32, _mm256_xor_si256, _mm256_and_si256, _mm256_or_si256);
 
 impl Lanes for Lanes8 {
     const COUNT: usize = 8;

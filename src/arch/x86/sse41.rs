@@ -13,7 +13,6 @@
 use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
-use core::ops::{Add, BitAnd, BitOr, BitXor};
 
 use crate::arch::lanes::{self, Lanes};
 use crate::arch::{Candidates, JobData, KernelImpl};
@@ -61,45 +60,7 @@ unsafe fn hash_many(messages: &[u8], shape: &Shape, double: bool, out: &mut [[u8
 #[derive(Clone, Copy)]
 struct Lanes4(__m128i);
 
-impl Add for Lanes4 {
-    type Output = Self;
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    fn add(self, other: Self) -> Self {
-        // SAFETY: SSE2 is available (see `Lanes4`).
-        Lanes4(unsafe { _mm_add_epi32(self.0, other.0) })
-    }
-}
-
-impl BitXor for Lanes4 {
-    type Output = Self;
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    fn bitxor(self, other: Self) -> Self {
-        // SAFETY: SSE2 is available (see `Lanes4`).
-        Lanes4(unsafe { _mm_xor_si128(self.0, other.0) })
-    }
-}
-
-impl BitAnd for Lanes4 {
-    type Output = Self;
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    fn bitand(self, other: Self) -> Self {
-        // SAFETY: SSE2 is available (see `Lanes4`).
-        Lanes4(unsafe { _mm_and_si128(self.0, other.0) })
-    }
-}
-
-impl BitOr for Lanes4 {
-    type Output = Self;
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    fn bitor(self, other: Self) -> Self {
-        // SAFETY: SSE2 is available (see `Lanes4`).
-        Lanes4(unsafe { _mm_or_si128(self.0, other.0) })
-    }
-}
+lanes::lane_operators!(Lanes4: _mm_add_epi32, _mm_xor_si128, _mm_and_si128, _mm_or_si128);
 
 impl Lanes for Lanes4 {
     const COUNT: usize = 4;
