@@ -223,7 +223,14 @@ impl KernelImpl for ShaNi {
         // and 8.9-16.1. Since then three streams keep their schedule
         // window in memory (`streams::Window`): 64-byte best 18.7, and
         // 80-byte headers best 17.2 against two streams' 16.7 but with a
-        // median of eight runs' medians of 11.1 against 13.1.
+        // median of eight runs' medians of 11.1 against 13.1. Keeping only
+        // the states in registers does not help either: a pass that
+        // writes a block's whole schedule, plus `K`, to a table for each
+        // header, then that block's rounds read from the tables, two to
+        // four streams, ran at best 9.6-11.4 against 15.7. The schedule
+        // pass runs on its own, one chain of SHA256MSG2 and additions per
+        // block (about five cycles a group), where interleaved with the
+        // rounds it hides in their latency.
         //
         // SAFETY: as in `scan`: `self` proves the CPU has SHA, SSE2, SSSE3
         // and SSE4.1, the features `hash_many` is compiled for.
