@@ -81,13 +81,9 @@ impl<const N: usize> Window<N> {
     /// `4k + j` of stream `s`.
     #[inline(always)]
     pub(super) fn new(groups: [[__m128i; 4]; N]) -> Self {
-        let mut newest = [groups[0][3]; N];
-        for (newest, g) in newest.iter_mut().zip(&groups) {
-            *newest = g[3];
-        }
         Window {
             slots: groups,
-            newest,
+            newest: core::array::from_fn(|s| groups[s][3]),
         }
     }
 
@@ -313,12 +309,10 @@ pub(super) unsafe fn scheduled_rounds_4<const N: usize>(
     window: &mut Window<N>,
     g: usize,
 ) {
-    // SAFETY: SSE2 is part of the target features here.
-    let mut next = [unsafe { _mm_setzero_si128() }; N];
-    for (s, next) in next.iter_mut().enumerate() {
+    let next = core::array::from_fn(|s| {
         // SAFETY: this function's target features are those of `schedule`.
-        *next = unsafe { schedule(&window.before(s, g)) };
-    }
+        unsafe { schedule(&window.before(s, g)) }
+    });
     window.push(g, next);
     // SAFETY: this function's target features are those of the callees.
     unsafe { rounds_4(st, &next, load_words(&K_GROUPS[g])) };
