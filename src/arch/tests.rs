@@ -60,7 +60,7 @@ macro_rules! detected_kernels {
                 match <$token as KernelImpl>::detect() {
                     Some(token) => {
                         kernels.push(($name.into(), std::boxed::Box::new(token)));
-                        if let Some((path, alternate)) = token.alternate() {
+                        for (path, alternate) in token.alternates() {
                             kernels.push((
                                 std::format!("{} ({})", $name, path),
                                 std::boxed::Box::new(alternate),

@@ -32,7 +32,7 @@
 //! that state, and on a KVM guest on AMD Zen 3 each switch took about
 //! 115 ns: this path ran at 0.6 MH/s there, against 22-23 for the SSE-only
 //! one. So it is not chosen by CPU model but by timing both paths once
-//! (`avx2_schedule_pays` in the parent module). A `vzeroupper` after every
+//! (`fastest_path` in the parent module). A `vzeroupper` after every
 //! schedule step would avoid the state, but LLVM treats it as clobbering
 //! the XMM state registers too, and the spills around it made the kernel
 //! 1.5 times slower on Zen 4. Keeping the schedule in VEX.128 registers

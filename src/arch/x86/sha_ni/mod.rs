@@ -16,7 +16,7 @@
 //!   (legacy SSE only);
 //! - [`avx2_schedule`]: the nonce search with the first hash's schedule
 //!   computed by AVX2, when the CPU has it and it measures faster than
-//!   [`search`] there (`avx2_schedule_pays`);
+//!   [`search`] there (`fastest_path`);
 //! - [`batch`]: many messages of one length, SHA-256 or SHA-256d (the
 //!   64-byte Merkle batch among them, and one-shot hashes as one message);
 //! - [`compress`]: the single-message compression of any number of blocks,
@@ -42,6 +42,8 @@ mod avx2_schedule;
 mod batch;
 mod compress;
 mod search;
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+mod search_asm;
 mod streams;
 
 #[cfg(target_arch = "x86")]
@@ -72,88 +74,158 @@ const SCAN_STREAMS: usize = 2;
 /// Proof that this CPU supports the kernel's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ShaNi {
-    /// How the nonce search computes the first hash's message schedule.
-    search: SearchPath,
+    /// Whether the CPU (and OS) support AVX2: the AVX2-schedule search is
+    /// one of the paths to time.
+    avx2: bool,
+    /// The search path, when not the fastest measured: only tests force one.
+    forced: Option<SearchPath>,
 }
 
-/// The nonce search's two paths, and the choice between them.
+/// The nonce search's implementations. Which is fastest depends on the
+/// core (the SHA unit's latency and throughput, the cost of mixing YMM and
+/// legacy-SSE code), so the first search times every one this CPU runs
+/// ([`fastest_path`]) rather than following a rule by CPU model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum SearchPath {
-    /// SHA256MSG1/SHA256MSG2 only ([`search`]): CPUs without AVX2.
-    Sse,
-    /// The CPU (and OS) support AVX2: whichever of the two paths measured
-    /// faster here ([`avx2_schedule_pays`]), timed on the first search so
-    /// that plain hashing never pays for the timing.
-    Faster,
-    /// The first hash's schedule by AVX2 ([`avx2_schedule`]), whatever the
-    /// timing says; only tests force it.
-    #[cfg(test)]
-    Avx2,
+    /// [`search`], two streams, LLVM's allocation: the reference.
+    Sse = 1,
+    /// [`avx2_schedule`]: the first hash's schedule by AVX2.
+    Avx2 = 2,
+    /// [`search_asm`], three streams.
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    Asm3 = 3,
+    /// [`search_asm`], four streams.
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    Asm4 = 4,
 }
 
-/// [`avx2_schedule_pays`]'s verdict: not yet measured, or the path chosen.
-static SCHEDULE_PATH: AtomicU8 = AtomicU8::new(UNMEASURED);
-const UNMEASURED: u8 = 0;
-const SSE_PATH: u8 = 1;
-const AVX2_PATH: u8 = 2;
+impl SearchPath {
+    /// Every path, in the order they are timed.
+    const ALL: &[SearchPath] = &[
+        SearchPath::Sse,
+        SearchPath::Avx2,
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        SearchPath::Asm3,
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        SearchPath::Asm4,
+    ];
 
-/// Nonces per timing of [`avx2_schedule_pays`]: eight batches of the AVX2
-/// path, 32 steps of the SSE one.
-const CALIBRATION_NONCES: u64 = 64;
+    /// The path of a stored [`SearchPath`] number.
+    fn from_u8(n: u8) -> Option<SearchPath> {
+        SearchPath::ALL.iter().copied().find(|p| *p as u8 == n)
+    }
 
-/// Whether the AVX2-schedule search is the faster of the two search paths
-/// here: each is timed (in TSC ticks) on the same 64 nonces three times,
-/// alternately, and the best times compared. Measured once per process,
-/// on the first search.
+    /// A name for test reports.
+    #[cfg(test)]
+    fn name(self) -> &'static str {
+        match self {
+            SearchPath::Sse => "SSE schedule, 2 streams",
+            SearchPath::Avx2 => "AVX2 schedule",
+            #[cfg(all(target_arch = "x86_64", not(miri)))]
+            SearchPath::Asm3 => "assembly, 3 streams",
+            #[cfg(all(target_arch = "x86_64", not(miri)))]
+            SearchPath::Asm4 => "assembly, 4 streams",
+        }
+    }
+
+    /// Scans with this path.
+    ///
+    /// # Safety
+    /// The CPU must support SHA and SSE4.1, and AVX2 (with OS support) for
+    /// [`SearchPath::Avx2`].
+    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+    unsafe fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
+        // SAFETY: the caller guarantees the features each path needs.
+        unsafe {
+            match self {
+                SearchPath::Sse => search::scan_streams::<SCAN_STREAMS>(job, start, count),
+                SearchPath::Avx2 => avx2_schedule::scan(job, start, count),
+                #[cfg(all(target_arch = "x86_64", not(miri)))]
+                SearchPath::Asm3 => {
+                    search_asm::scan_streams::<search_asm::Three, 3>(job, start, count)
+                }
+                #[cfg(all(target_arch = "x86_64", not(miri)))]
+                SearchPath::Asm4 => {
+                    search_asm::scan_streams::<search_asm::Four, 4>(job, start, count)
+                }
+            }
+        }
+    }
+}
+
+/// [`fastest_path`]'s verdict: 0 while not yet measured, else a
+/// [`SearchPath`] as a number.
+static FASTEST_PATH: AtomicU8 = AtomicU8::new(0);
+
+/// Nonces per timing of [`fastest_path`]: a whole number of steps of every
+/// path (2, 3, 4 and 8 nonces).
+const CALIBRATION_NONCES: u64 = 96;
+
+/// Timings of each path in [`fastest_path`], alternating.
+const CALIBRATION_ROUNDS: usize = 5;
+
+/// The fastest search path here: each path the CPU runs is timed (in TSC
+/// ticks) on the same 96 nonces five times, in turn, and the best times
+/// compared. Measured once per process, on the first search, so that plain
+/// hashing never pays for it (about 0.1 ms).
 ///
 /// A rule by CPU model would not do. The AVX2 path leaves upper YMM halves
 /// dirty while legacy-SSE SHA instructions run, which costs nothing on
-/// bare-metal AMD Zen 4 (33.3 against 24.1 MH/s there) but is a trap on
-/// some virtual machines: on a KVM guest on AMD Zen 3 each switch between
-/// the two took about 115 ns, and the AVX2 path hashed 0.6 MH/s against the
-/// SSE path's 22-23. Intel cores add a merge to each such legacy-SSE
-/// instruction. Both paths give the same candidates (the kernel tests run
-/// both), so the choice only moves the hash rate.
+/// bare-metal AMD Zen 4 (33.3 against 24.1 MH/s for the SSE path there)
+/// but is a trap on some virtual machines: on a KVM guest on AMD Zen 3 each
+/// switch between the two took about 115 ns, and the AVX2 path hashed 0.6
+/// MH/s against the SSE path's 22-23. Intel cores add a merge to each such
+/// legacy-SSE instruction. How many streams pay depends on the SHA unit:
+/// two fill it where SHA256RNDS2 issues every two cycles with a latency of
+/// four (AMD Zen 5), and leave half of it idle where it issues every cycle.
+/// Every path gives the same candidates (the kernel tests run each), so the
+/// choice only moves the hash rate.
 ///
 /// # Safety
-/// The CPU must support SHA, SSE4.1, AVX and AVX2 (with OS support).
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1,avx,avx2")]
-unsafe fn avx2_schedule_pays() -> bool {
-    match SCHEDULE_PATH.load(Ordering::Relaxed) {
-        SSE_PATH => return false,
-        AVX2_PATH => return true,
-        _ => {}
+/// The CPU must support SHA and SSE4.1, and AVX2 (with OS support) if
+/// `avx2`.
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+unsafe fn fastest_path(avx2: bool) -> SearchPath {
+    if let Some(path) = SearchPath::from_u8(FASTEST_PATH.load(Ordering::Relaxed)) {
+        return path;
     }
-    // Miri has no time stamp counter: keep the AVX2 path.
-    let pays = cfg!(miri) || {
+    let paths = || {
+        SearchPath::ALL
+            .iter()
+            .copied()
+            .filter(move |p| avx2 || *p != SearchPath::Avx2)
+    };
+    // Miri has no time stamp counter (and runs no assembly): the AVX2 path
+    // where it can run, so that Miri covers it.
+    let fastest = if cfg!(miri) {
+        paths().next_back().unwrap_or(SearchPath::Sse)
+    } else {
         // Any job does: the paths' work does not depend on the header.
         let job = JobData::new(
             crate::sha256::IV,
             [0x1d00_ffff, 0x6c3e_2b35, 0x1a2b_3c4d],
             0,
         );
-        let mut best = [u64::MAX; 2];
-        for _ in 0..3 {
-            for (path, best) in best.iter_mut().enumerate() {
-                // SAFETY: the caller guarantees the CPU has what both
-                // searches are compiled for.
+        let mut best = [(u64::MAX, SearchPath::Sse); SearchPath::ALL.len()];
+        for _ in 0..CALIBRATION_ROUNDS {
+            for (best, path) in best.iter_mut().zip(paths()) {
+                // SAFETY: the caller guarantees the CPU has what each path
+                // is compiled for (AVX2 only when `avx2`).
                 let ticks = unsafe {
                     let start = ticks();
-                    let candidates = if path == 0 {
-                        search::scan_streams::<SCAN_STREAMS>(&job, 0, CALIBRATION_NONCES)
-                    } else {
-                        avx2_schedule::scan(&job, 0, CALIBRATION_NONCES)
-                    };
-                    core::hint::black_box(candidates);
+                    core::hint::black_box(path.scan(&job, 0, CALIBRATION_NONCES));
                     ticks().wrapping_sub(start)
                 };
-                *best = (*best).min(ticks);
+                *best = (best.0.min(ticks), path);
             }
         }
-        best[1] < best[0]
+        best.iter()
+            .min_by_key(|b| b.0)
+            .map_or(SearchPath::Sse, |b| b.1)
     };
-    SCHEDULE_PATH.store(if pays { AVX2_PATH } else { SSE_PATH }, Ordering::Relaxed);
-    pays
+    FASTEST_PATH.store(fastest as u8, Ordering::Relaxed);
+    fastest
 }
 
 /// The time stamp counter, read after the instructions before it retire
@@ -181,32 +253,22 @@ impl KernelImpl for ShaNi {
 
     fn detect() -> Option<Self> {
         super::has_sha_ni::get().then(|| ShaNi {
-            search: if super::has_avx2::get() {
-                SearchPath::Faster
-            } else {
-                SearchPath::Sse
-            },
+            avx2: super::has_avx2::get(),
+            forced: None,
         })
     }
 
     fn scan(self, job: &JobData, start: u32, count: u64) -> Option<Candidates> {
-        // SAFETY: `Faster` (and the tests' `Avx2`) is set only when
-        // `detect` also found AVX and AVX2 (with OS support), the rest of
-        // what `avx2_schedule_pays` and `avx2_schedule::scan` are compiled
-        // for.
-        let avx2 = match self.search {
-            SearchPath::Sse => false,
-            SearchPath::Faster => unsafe { avx2_schedule_pays() },
-            #[cfg(test)]
-            SearchPath::Avx2 => true,
-        };
-        if avx2 {
-            // SAFETY: as above.
-            unsafe { avx2_schedule::scan(job, start, count) }
-        } else {
-            // SAFETY: `self` exists only when `detect` found SHA, SSE2, SSSE3
-            // and SSE4.1, the features `scan_streams` is compiled for.
-            unsafe { search::scan_streams::<SCAN_STREAMS>(job, start, count) }
+        // SAFETY: `self` exists only when `detect` found SHA, SSE2, SSSE3
+        // and SSE4.1, and `avx2` only when it also found AVX and AVX2 (with
+        // OS support): `fastest_path` times, and the tests force, the AVX2
+        // path only then.
+        unsafe {
+            let path = match self.forced {
+                Some(path) => path,
+                None => fastest_path(self.avx2),
+            };
+            path.scan(job, start, count)
         }
     }
 
@@ -250,21 +312,27 @@ impl KernelImpl for ShaNi {
         unsafe { compress::compress_blocks(state, blocks) }
     }
 
-    /// The search path that the timing did not choose, when the CPU runs
-    /// both: the SSE-only one (what CPUs with SHA-NI but no AVX2, Intel
-    /// Goldmont and Tremont, run) or the AVX2-schedule one, so that tests
-    /// cover both wherever AVX2 is present.
+    /// Every search path that the timing did not choose, so that the tests
+    /// cover each path this CPU runs: the SSE-only one (what CPUs with
+    /// SHA-NI but no AVX2, Intel Goldmont and Tremont, run), the
+    /// AVX2-schedule one where AVX2 is present, and the assembly ones.
     #[cfg(test)]
-    fn alternate(self) -> Option<(&'static str, Self)> {
-        if self.search != SearchPath::Faster {
-            return None;
-        }
-        // SAFETY: `Faster` is set only when `detect` found AVX2 too.
-        let (name, search) = if unsafe { avx2_schedule_pays() } {
-            ("SSE schedule", SearchPath::Sse)
-        } else {
-            ("AVX2 schedule", SearchPath::Avx2)
-        };
-        Some((name, ShaNi { search }))
+    fn alternates(self) -> std::vec::Vec<(&'static str, Self)> {
+        // SAFETY: as in `scan`.
+        let chosen = unsafe { fastest_path(self.avx2) };
+        SearchPath::ALL
+            .iter()
+            .copied()
+            .filter(|&p| p != chosen && (self.avx2 || p != SearchPath::Avx2))
+            .map(|p| {
+                (
+                    p.name(),
+                    ShaNi {
+                        forced: Some(p),
+                        ..self
+                    },
+                )
+            })
+            .collect()
     }
 }

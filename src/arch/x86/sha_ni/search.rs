@@ -20,15 +20,15 @@ pub(super) struct ScanSetup {
     /// State after round 3 without the nonce word: add it to lanes E and A.
     pub(super) after_round3: State,
     /// Message words 0..=3 with word 3 (the nonce) zero.
-    tail: __m128i,
+    pub(super) tail: __m128i,
     /// The first hash's feed-forward.
     pub(super) midstate: State,
     /// See [`JobData::w16_19_rest`].
-    w16_19_rest: __m128i,
+    pub(super) w16_19_rest: __m128i,
     /// See [`JobData::w20_23_partial`].
-    w20_23_partial: __m128i,
+    pub(super) w20_23_partial: __m128i,
     /// See [`JobData::w28_31_msg1`].
-    w28_31_msg1: __m128i,
+    pub(super) w28_31_msg1: __m128i,
 }
 
 impl ScanSetup {

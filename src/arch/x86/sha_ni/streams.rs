@@ -20,7 +20,7 @@ use crate::sha256::{DIGEST_KW, HEADER_KW, IV, K, PAD_START};
 
 /// Rounds `first .. first + 2P` of a `K + W` table, two rounds per entry
 /// in the low lanes as SHA256RNDS2 reads them.
-const fn pairs<const P: usize>(kw: &[u32; 64], first: usize) -> [[u32; 4]; P] {
+pub(super) const fn pairs<const P: usize>(kw: &[u32; 64], first: usize) -> [[u32; 4]; P] {
     let mut out = [[0u32; 4]; P];
     let mut i = 0;
     while i < P {

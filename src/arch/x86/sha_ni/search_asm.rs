@@ -1,0 +1,435 @@
+//! The nonce search of [`search`](super::search) with three or four
+//! streams, its registers allocated by hand in one `asm!` block per step.
+//!
+//! SHA256RNDS2 has a latency of four cycles, and on some cores (AMD Zen 5:
+//! two cycles per instruction) two streams are exactly enough to fill the
+//! SHA unit, so that any delay in either chain costs throughput; three or
+//! four streams leave slack. With LLVM's allocation they spill: a stream
+//! needs two state registers and a schedule window of four groups, so
+//! three streams want 19 of the 16 XMM registers (about 90 stack
+//! references per nonce). Here only what a later instruction reads soon
+//! stays in a register: each stream's state and newest schedule group, plus
+//! three temporaries and XMM0 (SHA256RNDS2's implicit operand), 12 registers
+//! for three streams and 15 for four. The older window groups are read as
+//! memory operands straight from a stack window where each group was stored
+//! once; constants (`K`, the padding words' `K + W`, the initial state) and
+//! the job's values are memory operands too. Nothing else touches memory.
+//!
+//! The algorithm is [`search`](super::search)'s, step for step (the
+//! comments name its functions): that intrinsics version is the reference
+//! that Miri runs and the kernel harness compares this one with, exact
+//! candidate masks included. x86-64 only: 32-bit x86 has eight XMM
+//! registers.
+
+use core::arch::asm;
+use core::mem::{MaybeUninit, offset_of};
+
+use super::search::ScanSetup;
+use super::streams::{State, pairs};
+use crate::arch::groups;
+use crate::arch::{Candidates, JobData, candidate_bits, scan_in_steps};
+use crate::sha256::consts::DIGEST_BITS;
+use crate::sha256::{DIGEST_KW, HEADER_KW, IV, K, PAD_START};
+
+/// The constants the assembly reads, each 16-byte aligned (legacy-SSE
+/// memory operands must be).
+#[repr(C, align(16))]
+struct Tables {
+    /// The round constants, four per group.
+    k: [[u32; 4]; 16],
+    /// `K + W` of the header's second block, rounds 4..=15, in pairs.
+    header_kw: [[u32; 4]; 6],
+    /// `K + W` of the second hash's rounds 8..=15, in pairs.
+    digest_kw: [[u32; 4]; 4],
+    /// Words `[PAD_START, 0, 0, 0]`: the header's words 4..=7 and the
+    /// second hash's words 8..=11.
+    pad_start: [u32; 4],
+    /// The second hash's words 12..=15.
+    digest_len: [u32; 4],
+    /// The initial state in SHA256RNDS2's layout.
+    iv: [[u32; 4]; 2],
+}
+
+static TABLES: Tables = Tables {
+    k: groups(&K),
+    header_kw: pairs(&HEADER_KW, 4),
+    digest_kw: pairs(&DIGEST_KW, 8),
+    pad_start: [PAD_START, 0, 0, 0],
+    digest_len: [0, 0, 0, DIGEST_BITS],
+    iv: [[IV[5], IV[4], IV[1], IV[0]], [IV[7], IV[6], IV[3], IV[2]]],
+};
+
+/// The schedule window: group `g` of stream `s` at `[s][g % 4]`, written
+/// before it is read, so never initialised.
+#[repr(C, align(16))]
+struct Window<const N: usize>([[[u32; 4]; 4]; N]);
+
+/// Stream `$s`'s window slot of group `$g - $back`, as a memory operand.
+macro_rules! slot {
+    ($s:literal, $g:literal, $back:literal) => {
+        concat!(
+            "xmmword ptr [{win} + 64*",
+            $s,
+            " + 16*((",
+            $g,
+            "-",
+            $back,
+            ")&3)]"
+        )
+    };
+}
+
+/// Four rounds of one stream whose message group is in `$w` (a register
+/// or memory operand), with group `$g`'s round constants.
+macro_rules! rounds_4 {
+    ($g:literal, $a:literal, $c:literal, $w:expr) => {
+        concat!(
+            "movdqa xmm0, ",
+            $w,
+            "\n",
+            "paddd xmm0, xmmword ptr [{t} + {k} + 16*",
+            $g,
+            "]\n",
+            "sha256rnds2 ",
+            $c,
+            ", ",
+            $a,
+            "\n",
+            "pshufd xmm0, xmm0, 0x0e\n",
+            "sha256rnds2 ",
+            $a,
+            ", ",
+            $c,
+            "\n",
+        )
+    };
+}
+
+/// `schedule` and `rounds_4` of group `$g` for one stream: the newest group
+/// is in register `$n`, the three before it in the window; the new group
+/// replaces `$n` and (while a later step reads it there) its slot.
+macro_rules! step {
+    ($g:literal, $store:literal, $s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal) => {
+        concat!(
+            "movdqa ",
+            $x,
+            ", ",
+            slot!($s, $g, 4),
+            "\n",
+            "sha256msg1 ",
+            $x,
+            ", ",
+            slot!($s, $g, 3),
+            "\n",
+            "movdqa ",
+            $y,
+            ", ",
+            $n,
+            "\n",
+            "palignr ",
+            $y,
+            ", ",
+            slot!($s, $g, 2),
+            ", 4\n",
+            "paddd ",
+            $x,
+            ", ",
+            $y,
+            "\n",
+            "sha256msg2 ",
+            $x,
+            ", ",
+            $n,
+            "\n",
+            "movdqa ",
+            $n,
+            ", ",
+            $x,
+            "\n",
+            $store,
+            "movdqa ",
+            slot!($s, $g, 0),
+            ", ",
+            $x,
+            "\n",
+            rounds_4!($g, $a, $c, $x),
+        )
+    };
+}
+
+/// [`step`] for every stream of `$streams`, at each listed group; `$store`
+/// is `""` to store the group in the window or `"#"` (a comment) not to.
+macro_rules! steps {
+    ($streams:tt; $(($g:literal, $store:literal)),+) => {
+        concat!($(steps_at!($g, $store, $streams)),+)
+    };
+}
+macro_rules! steps_at {
+    ($g:literal, $store:literal, [$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
+        concat!($(step!($g, $store, $s, $a, $c, $n, $x, $y)),+)
+    };
+}
+
+/// Two rounds of every stream from a table of constant `K + W` pairs, entry
+/// `$i` at byte offset `$table`; `$even` says whether the registers are in
+/// their own roles (an even number of SHA256RNDS2 since the last step).
+macro_rules! table_rounds_2 {
+    ($table:literal, $i:literal, even, [$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
+        concat!(
+            "movdqa xmm0, xmmword ptr [{t} + ", $table, " + 16*", $i, "]\n",
+            $("sha256rnds2 ", $c, ", ", $a, "\n",)+
+        )
+    };
+    ($table:literal, $i:literal, odd, [$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
+        concat!(
+            "movdqa xmm0, xmmword ptr [{t} + ", $table, " + 16*", $i, "]\n",
+            $("sha256rnds2 ", $a, ", ", $c, "\n",)+
+        )
+    };
+}
+
+/// Per stream: the state after round 3 with its nonce added, message words
+/// 16..=31 (`last_state_words`' groups 4..=7) into the window, the newest
+/// in `$n`.
+macro_rules! first_hash_start {
+    ([$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
+        concat!($(
+            // The nonce word w3 as [w3, 0, 0, 0].
+            "movd ", $x, ", dword ptr [{nonces} + 4*", $s, "]\n",
+            // State: [0, w3, 0, w3] added to lanes E and A.
+            "pshufd ", $y, ", ", $x, ", 0x11\n",
+            "movdqa ", $a, ", xmmword ptr [{setup} + {after_abef}]\n",
+            "paddd ", $a, ", ", $y, "\n",
+            "movdqa ", $c, ", xmmword ptr [{setup} + {after_cdgh}]\n",
+            // Words 0..=3: the tail with [0, 0, 0, w3] added.
+            "pshufd ", $y, ", ", $x, ", 0x15\n",
+            "paddd ", $y, ", xmmword ptr [{setup} + {tail}]\n",
+            // Group 4: SHA256MSG1 of words 0..=7, plus the rest.
+            "sha256msg1 ", $y, ", xmmword ptr [{t} + {pad_start}]\n",
+            "paddd ", $y, ", xmmword ptr [{setup} + {w16_19_rest}]\n",
+            "movdqa ", slot!($s, 4, 0), ", ", $y, "\n",
+            // Group 5.
+            "movdqa ", $x, ", xmmword ptr [{setup} + {w20_23_partial}]\n",
+            "sha256msg2 ", $x, ", ", $y, "\n",
+            "movdqa ", slot!($s, 5, 0), ", ", $x, "\n",
+            // Group 6: SHA256MSG1 of words 8..=15 is zero.
+            "movdqa ", $z, ", ", $x, "\n",
+            "palignr ", $z, ", ", $y, ", 4\n",
+            "sha256msg2 ", $z, ", ", $x, "\n",
+            "movdqa ", slot!($s, 6, 0), ", ", $z, "\n",
+            // Group 7.
+            "movdqa ", $n, ", ", $z, "\n",
+            "palignr ", $n, ", ", $x, ", 4\n",
+            "paddd ", $n, ", xmmword ptr [{setup} + {w28_31_msg1}]\n",
+            "sha256msg2 ", $n, ", ", $z, "\n",
+            "movdqa ", slot!($s, 7, 0), ", ", $n, "\n",
+        )+)
+    };
+}
+
+/// Rounds 16..=31 of every stream from the window and `$n`.
+macro_rules! first_hash_groups_4_7 {
+    ([$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
+        concat!(
+            $(rounds_4!(4, $a, $c, slot!($s, 4, 0)),)+
+            $(rounds_4!(5, $a, $c, slot!($s, 5, 0)),)+
+            $(rounds_4!(6, $a, $c, slot!($s, 6, 0)),)+
+            $(rounds_4!(7, $a, $c, $n),)+
+        )
+    };
+}
+
+/// Per stream: the first hash's feed-forward, the digest as the second
+/// hash's words 0..=7 (window groups 0 and 1) and the padding as groups 2
+/// and 3 (the newest in `$n`), the initial state, and rounds 0..=7
+/// (`second_hash_to_round_15`).
+macro_rules! second_hash_start {
+    ([$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
+        concat!($(
+            "paddd ", $a, ", xmmword ptr [{setup} + {mid_abef}]\n",
+            "paddd ", $c, ", xmmword ptr [{setup} + {mid_cdgh}]\n",
+            // [D, C, B, A] and [H, G, F, E], reversed: words 0..=7.
+            "movdqa ", $x, ", ", $c, "\n",
+            "punpckhqdq ", $x, ", ", $a, "\n",
+            "pshufd ", $x, ", ", $x, ", 0x1b\n",
+            "punpcklqdq ", $c, ", ", $a, "\n",
+            "pshufd ", $y, ", ", $c, ", 0x1b\n",
+            "movdqa ", slot!($s, 0, 0), ", ", $x, "\n",
+            "movdqa ", slot!($s, 1, 0), ", ", $y, "\n",
+            "movdqa ", $z, ", xmmword ptr [{t} + {pad_start}]\n",
+            "movdqa ", slot!($s, 2, 0), ", ", $z, "\n",
+            "movdqa ", $n, ", xmmword ptr [{t} + {digest_len}]\n",
+            "movdqa ", slot!($s, 3, 0), ", ", $n, "\n",
+            "movdqa ", $a, ", xmmword ptr [{t} + {iv}]\n",
+            "movdqa ", $c, ", xmmword ptr [{t} + {iv} + 16]\n",
+            rounds_4!(0, $a, $c, $x),
+            rounds_4!(1, $a, $c, $y),
+        )+)
+    };
+}
+
+/// Per stream: group 15's schedule and rounds 60 and 61
+/// (`second_hash_last_rounds`), and lane F, round 60's `e`, to `{out}`.
+macro_rules! second_hash_end {
+    ([$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
+        concat!($(
+            "movdqa ", $x, ", ", slot!($s, 15, 4), "\n",
+            "sha256msg1 ", $x, ", ", slot!($s, 15, 3), "\n",
+            "movdqa ", $y, ", ", $n, "\n",
+            "palignr ", $y, ", ", slot!($s, 15, 2), ", 4\n",
+            "paddd ", $x, ", ", $y, "\n",
+            "sha256msg2 ", $x, ", ", $n, "\n",
+            "movdqa xmm0, ", $x, "\n",
+            "paddd xmm0, xmmword ptr [{t} + {k} + 16*15]\n",
+            "sha256rnds2 ", $c, ", ", $a, "\n",
+            "movd dword ptr [{out} + 4*", $s, "], ", $c, "\n",
+        )+)
+    };
+}
+
+/// The whole double hash of one step, `$streams` side by side: each
+/// stream's index and registers (state `[F, E, B, A]`, state
+/// `[H, G, D, C]`, newest group, three temporaries).
+macro_rules! double_hash {
+    ($streams:tt, $setup:expr, $nonces:expr, $window:expr, $out:expr) => {
+        asm!(
+            first_hash_start!($streams),
+            // Rounds 4..=15: the header's padding words.
+            table_rounds_2!("{header_kw}", 0, even, $streams),
+            table_rounds_2!("{header_kw}", 1, odd, $streams),
+            table_rounds_2!("{header_kw}", 2, even, $streams),
+            table_rounds_2!("{header_kw}", 3, odd, $streams),
+            table_rounds_2!("{header_kw}", 4, even, $streams),
+            table_rounds_2!("{header_kw}", 5, odd, $streams),
+            first_hash_groups_4_7!($streams),
+            // A group is read for the last time three steps after its own.
+            steps!($streams; (8, ""), (9, ""), (10, ""), (11, ""), (12, ""), (13, ""), (14, "#"), (15, "#")),
+            second_hash_start!($streams),
+            // Rounds 8..=15: the digest's padding words.
+            table_rounds_2!("{digest_kw}", 0, even, $streams),
+            table_rounds_2!("{digest_kw}", 1, odd, $streams),
+            table_rounds_2!("{digest_kw}", 2, even, $streams),
+            table_rounds_2!("{digest_kw}", 3, odd, $streams),
+            steps!($streams; (4, ""), (5, ""), (6, ""), (7, ""), (8, ""), (9, ""), (10, ""), (11, ""), (12, ""), (13, ""), (14, "#")),
+            second_hash_end!($streams),
+            setup = in(reg) $setup,
+            nonces = in(reg) $nonces,
+            win = in(reg) $window,
+            out = in(reg) $out,
+            t = in(reg) core::ptr::addr_of!(TABLES),
+            k = const offset_of!(Tables, k),
+            header_kw = const offset_of!(Tables, header_kw),
+            digest_kw = const offset_of!(Tables, digest_kw),
+            pad_start = const offset_of!(Tables, pad_start),
+            digest_len = const offset_of!(Tables, digest_len),
+            iv = const offset_of!(Tables, iv),
+            after_abef = const offset_of!(ScanSetup, after_round3) + offset_of!(State, abef),
+            after_cdgh = const offset_of!(ScanSetup, after_round3) + offset_of!(State, cdgh),
+            tail = const offset_of!(ScanSetup, tail),
+            mid_abef = const offset_of!(ScanSetup, midstate) + offset_of!(State, abef),
+            mid_cdgh = const offset_of!(ScanSetup, midstate) + offset_of!(State, cdgh),
+            w16_19_rest = const offset_of!(ScanSetup, w16_19_rest),
+            w20_23_partial = const offset_of!(ScanSetup, w20_23_partial),
+            w28_31_msg1 = const offset_of!(ScanSetup, w28_31_msg1),
+            out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _,
+            out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
+            out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
+            out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
+            options(nostack, preserves_flags),
+        )
+    };
+}
+
+/// Stream counts with an assembly step.
+pub(super) trait Streams {
+    /// `H7` of the final hash for nonces `first + i`, `i < N`, as
+    /// `search::last_state_words` computes it.
+    ///
+    /// # Safety
+    /// The CPU must support SHA, SSE2 and SSSE3.
+    unsafe fn last_state_words(setup: &ScanSetup, first: u32, last: &mut [u32]);
+}
+
+/// Three streams: registers XMM1..=XMM12.
+pub(super) struct Three;
+/// Four streams: registers XMM1..=XMM15.
+pub(super) struct Four;
+
+impl Streams for Three {
+    #[inline]
+    unsafe fn last_state_words(setup: &ScanSetup, first: u32, last: &mut [u32]) {
+        let nonces: [u32; 3] = core::array::from_fn(|i| first.wrapping_add(i as u32).swap_bytes());
+        let mut window = MaybeUninit::<Window<3>>::uninit();
+        let mut out = [0u32; 3];
+        // SAFETY: the caller guarantees SHA, SSE2 and SSSE3. The block reads
+        // `setup` (16-byte aligned: its fields are `__m128i`), `TABLES` and
+        // `nonces` within their bounds, writes `out`'s three words, and
+        // reads only window slots it wrote earlier in the same block (every
+        // offset is `64 * s + 16 * slot` with `s < 3`, `slot < 4`, inside
+        // the 16-byte aligned window). It clobbers only the XMM registers
+        // it declares and pushes nothing.
+        unsafe {
+            double_hash!(
+                [
+                    (0, "xmm1", "xmm4", "xmm7", "xmm10", "xmm11", "xmm12"),
+                    (1, "xmm2", "xmm5", "xmm8", "xmm10", "xmm11", "xmm12"),
+                    (2, "xmm3", "xmm6", "xmm9", "xmm10", "xmm11", "xmm12")
+                ],
+                core::ptr::from_ref(setup),
+                nonces.as_ptr(),
+                window.as_mut_ptr(),
+                out.as_mut_ptr()
+            );
+        }
+        for (last, h) in last.iter_mut().zip(out) {
+            *last = IV[7].wrapping_add(h);
+        }
+    }
+}
+
+impl Streams for Four {
+    #[inline]
+    unsafe fn last_state_words(setup: &ScanSetup, first: u32, last: &mut [u32]) {
+        let nonces: [u32; 4] = core::array::from_fn(|i| first.wrapping_add(i as u32).swap_bytes());
+        let mut window = MaybeUninit::<Window<4>>::uninit();
+        let mut out = [0u32; 4];
+        // SAFETY: as for `Three`, with four streams (`s < 4`).
+        unsafe {
+            double_hash!(
+                [
+                    (0, "xmm1", "xmm5", "xmm9", "xmm13", "xmm14", "xmm15"),
+                    (1, "xmm2", "xmm6", "xmm10", "xmm13", "xmm14", "xmm15"),
+                    (2, "xmm3", "xmm7", "xmm11", "xmm13", "xmm14", "xmm15"),
+                    (3, "xmm4", "xmm8", "xmm12", "xmm13", "xmm14", "xmm15")
+                ],
+                core::ptr::from_ref(setup),
+                nonces.as_ptr(),
+                window.as_mut_ptr(),
+                out.as_mut_ptr()
+            );
+        }
+        for (last, h) in last.iter_mut().zip(out) {
+            *last = IV[7].wrapping_add(h);
+        }
+    }
+}
+
+/// The kernel's `scan` with `N` nonces per step, `S` their assembly.
+///
+/// # Safety
+/// The CPU must support SHA, SSE2, SSSE3 and SSE4.1.
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) unsafe fn scan_streams<S: Streams, const N: usize>(
+    job: &JobData,
+    start: u32,
+    count: u64,
+) -> Option<Candidates> {
+    // SAFETY: this function's target features are those of the callee.
+    let setup = unsafe { ScanSetup::new(job) };
+    scan_in_steps!(start, count, N as u32, |first| {
+        let mut last = [0u32; N];
+        // SAFETY: the caller guarantees the CPU features.
+        unsafe { S::last_state_words(&setup, first, &mut last) };
+        candidate_bits(&last, job.target_top)
+    })
+}
