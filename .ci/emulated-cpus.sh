@@ -88,7 +88,9 @@ run() {
 # check MODEL EXPECTED_KERNELS: the whole suite, then the SIGILL probes.
 # MODEL "native" runs without the emulator.
 check() {
-    local model=$1 kernels=$2 best=${2##*,}
+    # Engine::best times the kernels on x86: any of them but scalar (unless
+    # it is alone) may win.
+    local model=$1 kernels=$2 best=${2#scalar,}
     local runner=("$QEMU" -cpu "$model")
     [ "$model" = native ] && runner=()
     section "CPU model $model: expected kernels $kernels, best $best"
@@ -108,7 +110,7 @@ check() {
     # Say what the library chose (search kernel and the compression of plain
     # hashing), in the library's own words.
     SHA256D_EXPECT_KERNEL=$best SHA256D_EXPECT_AVAILABLE=$kernels \
-        run "${runner[@]}" "$dispatch" --exact best_is_the_most_capable_available_kernel \
+        run "${runner[@]}" "$dispatch" --exact best_is_an_available_kernel \
         --nocapture --quiet 2>&1 | grep 'best:' | sed "s/^/$model: /"
 
     for set in sse41 avx2 avx512vl avx512 sha-ni; do
@@ -141,7 +143,7 @@ cpu_flags=$(grep -m1 '^flags' /proc/cpuinfo)
 has() { [[ " $cpu_flags " == *" $1 "* ]]; }
 has sse4_1 && native+=",sse41"
 has avx && has avx2 && native+=",avx2"
-# In the order of preference (Kernel::ALL): the last one is the best.
+# In Kernel::ALL order.
 has avx && has avx2 && has avx512f && has avx512vl && native+=",avx512vl"
 has avx512f && native+=",avx512"
 has sha_ni && has sse4_1 && native+=",sha-ni"

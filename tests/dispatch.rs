@@ -2,7 +2,9 @@
 //! and under emulated CPU models, and says through environment variables
 //! what each CPU must get:
 //!
-//! - `SHA256D_EXPECT_KERNEL`: the kernel `Engine::best` must choose;
+//! - `SHA256D_EXPECT_KERNEL`: the kernel `Engine::best` must choose, or
+//!   comma-separated, the kernels it must choose among (where it times
+//!   them, as on x86, which one wins depends on the silicon);
 //! - `SHA256D_EXPECT_AVAILABLE`: comma-separated names of exactly the
 //!   kernels that must be available; every other one must be refused with
 //!   `Error::KernelUnavailable`. Plain hashing must then use the SHA-NI or
@@ -28,12 +30,21 @@ fn kernels_from_env(var: &str) -> Option<Vec<Kernel>> {
     )
 }
 
+/// Where `Engine::best` can time the kernels (x86 has a cycle counter,
+/// Miri has none), it takes the fastest of those available, the scalar one
+/// only when it is alone; elsewhere the last available.
 #[test]
-fn best_is_the_most_capable_available_kernel() {
+fn best_is_an_available_kernel() {
     let available: Vec<Kernel> = Kernel::available().collect();
     assert_eq!(available.first(), Some(&Kernel::Scalar));
     let best = Engine::best().kernel();
-    assert_eq!(Some(&best), available.last(), "available: {available:?}");
+    assert!(available.contains(&best), "available: {available:?}");
+    let timed = cfg!(any(target_arch = "x86", target_arch = "x86_64")) && !cfg!(miri);
+    if !timed {
+        assert_eq!(Some(&best), available.last(), "available: {available:?}");
+    } else if available.len() > 1 {
+        assert_ne!(best, Kernel::Scalar, "available: {available:?}");
+    }
     assert_eq!(Kernel::best(), best);
     // Cached after the first call: the same answer again.
     assert_eq!(Engine::best().kernel(), best);
@@ -67,10 +78,9 @@ fn best_is_the_pinned_kernel() {
         eprintln!("SHA256D_EXPECT_KERNEL is unset: did not check a pinned kernel");
         return;
     };
-    assert_eq!(expected.len(), 1, "SHA256D_EXPECT_KERNEL names one kernel");
     let best = Engine::best().kernel();
-    eprintln!("best kernel: {best}, expected: {}", expected[0]);
-    assert_eq!(best, expected[0]);
+    eprintln!("best kernel: {best}, expected one of: {expected:?}");
+    assert!(expected.contains(&best), "{best} is not one of {expected:?}");
 }
 
 #[test]

@@ -139,6 +139,17 @@ pub(crate) trait KernelImpl: Copy + Debug + Eq {
     }
 }
 
+/// A cycle counter to time the choice between kernels with, where the
+/// target has one that needs no operating system (the x86 time stamp
+/// counter); `None` elsewhere.
+pub(crate) fn ticks() -> Option<u64> {
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    let ticks = x86::ticks();
+    #[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+    let ticks = None;
+    ticks
+}
+
 /// A batch of candidates from a kernel: nonces whose hash has a top 32-bit
 /// word at most the target's, so that they *may* meet the target.
 ///

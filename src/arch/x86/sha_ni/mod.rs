@@ -46,10 +46,6 @@ mod search;
 mod search_asm;
 mod streams;
 
-#[cfg(target_arch = "x86")]
-use core::arch::x86::*;
-#[cfg(target_arch = "x86_64")]
-use core::arch::x86_64::*;
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::arch::{Candidates, JobData, KernelImpl};
@@ -228,24 +224,10 @@ unsafe fn fastest_path(avx2: bool) -> SearchPath {
     fastest
 }
 
-/// The time stamp counter, read after the instructions before it retire
-/// and before the ones after it start.
-#[cfg(not(miri))]
-#[inline]
+/// The time stamp counter ([`super::ticks`]), which every x86 CPU with
+/// SHA-NI has.
 fn ticks() -> u64 {
-    // SAFETY: RDTSC exists on every x86 CPU since the Pentium, LFENCE on
-    // every one with SSE2 (which SHA-NI implies).
-    unsafe {
-        _mm_lfence();
-        let t = _rdtsc();
-        _mm_lfence();
-        t
-    }
-}
-
-#[cfg(miri)]
-fn ticks() -> u64 {
-    0
+    super::ticks().unwrap_or(0)
 }
 
 impl KernelImpl for ShaNi {
