@@ -66,15 +66,19 @@
 //! The protocol subset, the byte orders and the sources are described in
 //! the crate's `docs/stratum.md`.
 
+mod branch;
+mod coinbase;
 mod error;
+mod extranonce;
 mod job;
 mod share;
 mod version;
+mod work;
 
+pub use branch::MAX_MERKLE_BRANCH_LEN;
 pub use error::{Error, Field};
-pub use job::{
-    Extranonce, Extranonce2, Job, MAX_EXTRANONCE1_LEN, MAX_EXTRANONCE2_LEN, MAX_MERKLE_BRANCH_LEN,
-    Notify, NotifyHex, Work, Works, prevhash_from_stratum, prevhash_to_stratum,
-};
+pub use extranonce::{Extranonce, Extranonce2, MAX_EXTRANONCE1_LEN, MAX_EXTRANONCE2_LEN};
+pub use job::{Job, Notify, NotifyHex, prevhash_from_stratum, prevhash_to_stratum};
 pub use share::{HexU32, Share, SubmitParams, share_target};
 pub use version::{VersionMask, Versions};
+pub use work::{Work, Works};
