@@ -10,8 +10,9 @@ use crate::hex::{Hex, decode_to_slice};
 
 /// The longest `extranonce1` accepted, in bytes. Pools send 4 to 8.
 pub const MAX_EXTRANONCE1_LEN: usize = 32;
-/// The largest `extranonce2_size` accepted, in bytes. Pools send 2 to 8.
-pub const MAX_EXTRANONCE2_LEN: usize = 16;
+/// The largest `extranonce2_size` accepted, in bytes: v1 pools send 2 to
+/// 8; a v2 extended channel's extranonce (`B0_32`) can take up to 32.
+pub const MAX_EXTRANONCE2_LEN: usize = 32;
 
 /// What `mining.subscribe` (or later `mining.set_extranonce`) gives a
 /// session: the pool's `extranonce1` and the size of the miner's
@@ -23,8 +24,8 @@ pub const MAX_EXTRANONCE2_LEN: usize = 16;
 /// assert_eq!(session.extranonce1(), &[0x30, 0xf5, 0x62, 0x04]);
 /// assert_eq!(session.extranonce2_size(), 4);
 /// assert_eq!(
-///     Extranonce::from_hex("30f56204", 17),
-///     Err(Error::TooLong { field: Field::Extranonce2Size, max: MAX_EXTRANONCE2_LEN, found: 17 }),
+///     Extranonce::from_hex("30f56204", 33),
+///     Err(Error::TooLong { field: Field::Extranonce2Size, max: MAX_EXTRANONCE2_LEN, found: 33 }),
 /// );
 /// # Ok::<(), Error>(())
 /// ```

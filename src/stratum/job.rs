@@ -188,7 +188,7 @@ impl<'a> Job<'a> {
     ///
     /// # Errors
     /// [`Error::TooLong`] if the branch is longer than
-    /// [`MAX_MERKLE_BRANCH_LEN`].
+    /// [`MAX_MERKLE_BRANCH_LEN`](super::MAX_MERKLE_BRANCH_LEN).
     pub fn new(notify: &Notify<'a>, session: &Extranonce) -> Result<Self, Error> {
         let branch = Branch::new(notify.merkle_branch)?;
         Ok(Job {
@@ -216,7 +216,7 @@ impl<'a> Job<'a> {
     /// [`Error::Hex`] for bad hex in any field, [`Error::Length`] for a
     /// `prevhash` or branch hash that is not 32 bytes or a version, nBits or
     /// nTime that is not 4, [`Error::TooLong`] for a branch longer than
-    /// [`MAX_MERKLE_BRANCH_LEN`].
+    /// [`MAX_MERKLE_BRANCH_LEN`](super::MAX_MERKLE_BRANCH_LEN).
     pub fn from_hex(notify: &NotifyHex<'a>, session: &Extranonce) -> Result<Self, Error> {
         let prevhash = decode_fixed::<32>(notify.prevhash, Field::PrevHash)?;
         validate_hex(notify.coinb1, Field::Coinb1)?;
@@ -497,12 +497,12 @@ impl<'a> Job<'a> {
         Ok(header)
     }
 
-    /// Every (extranonce2, version) pair from `first` on, as [`Work`]:
+    /// Every (extranonce2, version) pair from `first` on, as [`Work`](super::Work):
     /// for each extranonce2 (ascending, big-endian), every version that
     /// `rolling` allows, the job's own first (see
     /// [`VersionMask::versions`]). The coinbase and Merkle root are
     /// computed once per extranonce2, the header's midstate once per
-    /// version (by [`Work::search_job`]). With `rolling` of `None` (no
+    /// version (by [`Work::search_job`](super::Work::search_job)). With `rolling` of `None` (no
     /// version rolling negotiated) there is one version, and shares carry
     /// no `version_bits`.
     ///

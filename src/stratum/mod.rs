@@ -1,6 +1,8 @@
 //! Pool mining with Stratum v1: building work from a pool's `mining.notify`
 //! job, BIP 310 version rolling, share targets and the `mining.submit`
-//! fields. `no_std`, and nothing here allocates: firmware builds its work
+//! fields; and with Stratum V2 in [`v2`], from the fields of its mining
+//! messages, with the same coinbase, Merkle branch and version-rolling
+//! code. `no_std`, and nothing here allocates: firmware builds its work
 //! with the same code as the example miner.
 //!
 //! A pool hands out a [`Job`]: the coinbase transaction in two halves
@@ -72,6 +74,7 @@ mod error;
 mod extranonce;
 mod job;
 mod share;
+pub mod v2;
 mod version;
 mod work;
 
