@@ -38,7 +38,7 @@
 //! let prev = SetNewPrevHash { channel_id: 1, job_id: 7, prev_hash: [0x22; 32], min_ntime: 0x6155_a491, nbits: 0x1d00_ffff };
 //! let job = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
 //!
-//! // One hash in about 2^12 meets this target (its top 20 bits are zero).
+//! // About one hash in 2^12 meets this target (its top 12 bits are zero).
 //! let mut le = [0xff; 32];
 //! le[29] = 0x0f;
 //! le[30] = 0;
