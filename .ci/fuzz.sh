@@ -33,7 +33,14 @@ if [ "${#targets[@]}" = 0 ]; then
 fi
 summary=()
 for target in "${targets[@]}"; do
-    printf '\n--- fuzz target %s: %s s\n' "$target" "$seconds"
+    target_seconds=$seconds
+    # sv2_work (Stratum V2 work from arbitrary job fields) compares no
+    # kernels and runs over 10,000 inputs a second: half the time smokes
+    # it, and keeps CI inside its budget.
+    if [ "$target" = sv2_work ]; then
+        target_seconds=$(((seconds + 1) / 2))
+    fi
+    printf '\n--- fuzz target %s: %s s\n' "$target" "$target_seconds"
     corpus="$root/fuzz/corpus/$target"
     mkdir -p "$corpus"
     seeds=()
@@ -43,7 +50,7 @@ for target in "${targets[@]}"; do
     log=$(mktemp)
     status=0
     cargo +nightly fuzz run --debug-assertions "$target" "$corpus" "${seeds[@]}" -- \
-        -max_total_time="$seconds" -timeout=20 -print_final_stats=1 >"$log" 2>&1 || status=$?
+        -max_total_time="$target_seconds" -timeout=20 -print_final_stats=1 >"$log" 2>&1 || status=$?
     grep -m1 '^kernels compared' "$log" || true
     if [ "$status" != 0 ]; then
         tail -n 80 "$log"

@@ -129,8 +129,18 @@ pub enum Error {
         /// The mask the pool answered with.
         granted: u32,
     },
-    /// A share that belongs to another job (its job id differs).
+    /// A share that belongs to another job (its job id differs), or a v2
+    /// future job combined with a `SetNewPrevHash` for another job.
     WrongJob,
+    /// A v2 share whose nTime is before the job's smallest (`min_ntime`).
+    NTimeTooEarly {
+        /// The share's nTime.
+        ntime: u32,
+        /// The job's smallest nTime.
+        min_ntime: u32,
+    },
+    /// A v2 channel target of zero, which no hash can meet.
+    ZeroTarget,
     /// A pool difficulty that is not a finite number greater than zero, or
     /// so large that no hash but zero could meet it.
     InvalidDifficulty,
@@ -157,6 +167,10 @@ impl fmt::Display for Error {
                 "the pool granted version-rolling mask {granted:08x}, which has bits outside the requested {requested:08x}"
             ),
             Error::WrongJob => f.write_str("the share belongs to another job"),
+            Error::NTimeTooEarly { ntime, min_ntime } => {
+                write!(f, "ntime {ntime} is before the job's min_ntime {min_ntime}")
+            }
+            Error::ZeroTarget => f.write_str("the channel target is zero"),
             Error::InvalidDifficulty => f.write_str(
                 "difficulty must be a finite number greater than zero whose target is not zero",
             ),

@@ -1,6 +1,8 @@
 //! Pool mining with Stratum v1: building work from a pool's `mining.notify`
 //! job, BIP 310 version rolling, share targets and the `mining.submit`
-//! fields. `no_std`, and nothing here allocates: firmware builds its work
+//! fields; and with Stratum V2 in [`v2`], from the fields of its mining
+//! messages, with the same coinbase, Merkle branch and version-rolling
+//! code. `no_std`, and nothing here allocates: firmware builds its work
 //! with the same code as the example miner.
 //!
 //! A pool hands out a [`Job`]: the coinbase transaction in two halves
@@ -66,15 +68,20 @@
 //! The protocol subset, the byte orders and the sources are described in
 //! the crate's `docs/stratum.md`.
 
+mod branch;
+mod coinbase;
 mod error;
+mod extranonce;
 mod job;
 mod share;
+pub mod v2;
 mod version;
+mod work;
 
+pub use branch::MAX_MERKLE_BRANCH_LEN;
 pub use error::{Error, Field};
-pub use job::{
-    Extranonce, Extranonce2, Job, MAX_EXTRANONCE1_LEN, MAX_EXTRANONCE2_LEN, MAX_MERKLE_BRANCH_LEN,
-    Notify, NotifyHex, Work, Works, prevhash_from_stratum, prevhash_to_stratum,
-};
+pub use extranonce::{Extranonce, Extranonce2, MAX_EXTRANONCE1_LEN, MAX_EXTRANONCE2_LEN};
+pub use job::{Job, Notify, NotifyHex, prevhash_from_stratum, prevhash_to_stratum};
 pub use share::{HexU32, Share, SubmitParams, share_target};
 pub use version::{VersionMask, Versions};
+pub use work::{Work, Works};
