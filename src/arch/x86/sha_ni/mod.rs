@@ -38,6 +38,8 @@
 
 #![allow(unsafe_code, unused_unsafe)]
 
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+mod asm;
 mod avx2_schedule;
 mod batch;
 mod compress;

@@ -1,19 +1,6 @@
 //! The nonce search of [`search`](super::search) with three or four
-//! streams, its registers allocated by hand in one `asm!` block per step.
-//!
-//! SHA256RNDS2 has a latency of four cycles, and on some cores (AMD Zen 5:
-//! two cycles per instruction) two streams are exactly enough to fill the
-//! SHA unit, so that any delay in either chain costs throughput; three or
-//! four streams leave slack. With LLVM's allocation they spill: a stream
-//! needs two state registers and a schedule window of four groups, so
-//! three streams want 19 of the 16 XMM registers (about 90 stack
-//! references per nonce). Here only what a later instruction reads soon
-//! stays in a register: each stream's state and newest schedule group, plus
-//! three temporaries and XMM0 (SHA256RNDS2's implicit operand), 12 registers
-//! for three streams and 15 for four. The older window groups are read as
-//! memory operands straight from a stack window where each group was stored
-//! once; constants (`K`, the padding words' `K + W`, the initial state) and
-//! the job's values are memory operands too. Nothing else touches memory.
+//! streams, in one `asm!` block per step whose registers are allocated by
+//! hand ([`asm`](super::asm) says why and how).
 //!
 //! The algorithm is [`search`](super::search)'s, step for step (the
 //! comments name its functions): that intrinsics version is the reference
@@ -24,169 +11,14 @@
 use core::arch::asm;
 use core::mem::{MaybeUninit, offset_of};
 
-use super::search::ScanSetup;
-use super::streams::{State, pairs};
-use crate::arch::groups;
-use crate::arch::{Candidates, JobData, candidate_bits, scan_in_steps};
-use crate::sha256::consts::DIGEST_BITS;
-use crate::sha256::{DIGEST_KW, HEADER_KW, IV, K, PAD_START};
-
-/// The constants the assembly reads, each 16-byte aligned (legacy-SSE
-/// memory operands must be).
-#[repr(C, align(16))]
-struct Tables {
-    /// The round constants, four per group.
-    k: [[u32; 4]; 16],
-    /// `K + W` of the header's second block, rounds 4..=15, in pairs.
-    header_kw: [[u32; 4]; 6],
-    /// `K + W` of the second hash's rounds 8..=15, in pairs.
-    digest_kw: [[u32; 4]; 4],
-    /// Words `[PAD_START, 0, 0, 0]`: the header's words 4..=7 and the
-    /// second hash's words 8..=11.
-    pad_start: [u32; 4],
-    /// The second hash's words 12..=15.
-    digest_len: [u32; 4],
-    /// The initial state in SHA256RNDS2's layout.
-    iv: [[u32; 4]; 2],
-}
-
-static TABLES: Tables = Tables {
-    k: groups(&K),
-    header_kw: pairs(&HEADER_KW, 4),
-    digest_kw: pairs(&DIGEST_KW, 8),
-    pad_start: [PAD_START, 0, 0, 0],
-    digest_len: [0, 0, 0, DIGEST_BITS],
-    iv: [[IV[5], IV[4], IV[1], IV[0]], [IV[7], IV[6], IV[3], IV[2]]],
+use super::asm::{
+    TABLES, Tables, Window, four_streams, rounds_4, second_hash_to_group_14, slot, step, steps,
+    steps_at, table_rounds, table_rounds_2, three_streams,
 };
-
-/// The schedule window: group `g` of stream `s` at `[s][g % 4]`, written
-/// before it is read, so never initialised.
-#[repr(C, align(16))]
-struct Window<const N: usize>([[[u32; 4]; 4]; N]);
-
-/// Stream `$s`'s window slot of group `$g - $back`, as a memory operand.
-macro_rules! slot {
-    ($s:literal, $g:literal, $back:literal) => {
-        concat!(
-            "xmmword ptr [{win} + 64*",
-            $s,
-            " + 16*((",
-            $g,
-            "-",
-            $back,
-            ")&3)]"
-        )
-    };
-}
-
-/// Four rounds of one stream whose message group is in `$w` (a register
-/// or memory operand), with group `$g`'s round constants.
-macro_rules! rounds_4 {
-    ($g:literal, $a:literal, $c:literal, $w:expr) => {
-        concat!(
-            "movdqa xmm0, ",
-            $w,
-            "\n",
-            "paddd xmm0, xmmword ptr [{t} + {k} + 16*",
-            $g,
-            "]\n",
-            "sha256rnds2 ",
-            $c,
-            ", ",
-            $a,
-            "\n",
-            "pshufd xmm0, xmm0, 0x0e\n",
-            "sha256rnds2 ",
-            $a,
-            ", ",
-            $c,
-            "\n",
-        )
-    };
-}
-
-/// `schedule` and `rounds_4` of group `$g` for one stream: the newest group
-/// is in register `$n`, the three before it in the window; the new group
-/// replaces `$n` and (while a later step reads it there) its slot.
-macro_rules! step {
-    ($g:literal, $store:literal, $s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal) => {
-        concat!(
-            "movdqa ",
-            $x,
-            ", ",
-            slot!($s, $g, 4),
-            "\n",
-            "sha256msg1 ",
-            $x,
-            ", ",
-            slot!($s, $g, 3),
-            "\n",
-            "movdqa ",
-            $y,
-            ", ",
-            $n,
-            "\n",
-            "palignr ",
-            $y,
-            ", ",
-            slot!($s, $g, 2),
-            ", 4\n",
-            "paddd ",
-            $x,
-            ", ",
-            $y,
-            "\n",
-            "sha256msg2 ",
-            $x,
-            ", ",
-            $n,
-            "\n",
-            "movdqa ",
-            $n,
-            ", ",
-            $x,
-            "\n",
-            $store,
-            "movdqa ",
-            slot!($s, $g, 0),
-            ", ",
-            $x,
-            "\n",
-            rounds_4!($g, $a, $c, $x),
-        )
-    };
-}
-
-/// [`step`] for every stream of `$streams`, at each listed group; `$store`
-/// is `""` to store the group in the window or `"#"` (a comment) not to.
-macro_rules! steps {
-    ($streams:tt; $(($g:literal, $store:literal)),+) => {
-        concat!($(steps_at!($g, $store, $streams)),+)
-    };
-}
-macro_rules! steps_at {
-    ($g:literal, $store:literal, [$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
-        concat!($(step!($g, $store, $s, $a, $c, $n, $x, $y)),+)
-    };
-}
-
-/// Two rounds of every stream from a table of constant `K + W` pairs, entry
-/// `$i` at byte offset `$table`; `$even` says whether the registers are in
-/// their own roles (an even number of SHA256RNDS2 since the last step).
-macro_rules! table_rounds_2 {
-    ($table:literal, $i:literal, even, [$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
-        concat!(
-            "movdqa xmm0, xmmword ptr [{t} + ", $table, " + 16*", $i, "]\n",
-            $("sha256rnds2 ", $c, ", ", $a, "\n",)+
-        )
-    };
-    ($table:literal, $i:literal, odd, [$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
-        concat!(
-            "movdqa xmm0, xmmword ptr [{t} + ", $table, " + 16*", $i, "]\n",
-            $("sha256rnds2 ", $a, ", ", $c, "\n",)+
-        )
-    };
-}
+use super::search::ScanSetup;
+use super::streams::State;
+use crate::arch::{Candidates, JobData, candidate_bits, scan_in_steps};
+use crate::sha256::IV;
 
 /// Per stream: the state after round 3 with its nonce added, message words
 /// 16..=31 (`last_state_words`' groups 4..=7) into the window, the newest
@@ -239,31 +71,12 @@ macro_rules! first_hash_groups_4_7 {
     };
 }
 
-/// Per stream: the first hash's feed-forward, the digest as the second
-/// hash's words 0..=7 (window groups 0 and 1) and the padding as groups 2
-/// and 3 (the newest in `$n`), the initial state, and rounds 0..=7
-/// (`second_hash_to_round_15`).
-macro_rules! second_hash_start {
+/// Per stream: the first hash's feed-forward (the job's midstate).
+macro_rules! feed_forward_midstate {
     ([$(($s:literal, $a:literal, $c:literal, $n:literal, $x:literal, $y:literal, $z:literal)),+]) => {
         concat!($(
             "paddd ", $a, ", xmmword ptr [{setup} + {mid_abef}]\n",
             "paddd ", $c, ", xmmword ptr [{setup} + {mid_cdgh}]\n",
-            // [D, C, B, A] and [H, G, F, E], reversed: words 0..=7.
-            "movdqa ", $x, ", ", $c, "\n",
-            "punpckhqdq ", $x, ", ", $a, "\n",
-            "pshufd ", $x, ", ", $x, ", 0x1b\n",
-            "punpcklqdq ", $c, ", ", $a, "\n",
-            "pshufd ", $y, ", ", $c, ", 0x1b\n",
-            "movdqa ", slot!($s, 0, 0), ", ", $x, "\n",
-            "movdqa ", slot!($s, 1, 0), ", ", $y, "\n",
-            "movdqa ", $z, ", xmmword ptr [{t} + {pad_start}]\n",
-            "movdqa ", slot!($s, 2, 0), ", ", $z, "\n",
-            "movdqa ", $n, ", xmmword ptr [{t} + {digest_len}]\n",
-            "movdqa ", slot!($s, 3, 0), ", ", $n, "\n",
-            "movdqa ", $a, ", xmmword ptr [{t} + {iv}]\n",
-            "movdqa ", $c, ", xmmword ptr [{t} + {iv} + 16]\n",
-            rounds_4!(0, $a, $c, $x),
-            rounds_4!(1, $a, $c, $y),
         )+)
     };
 }
@@ -295,22 +108,12 @@ macro_rules! double_hash {
         asm!(
             first_hash_start!($streams),
             // Rounds 4..=15: the header's padding words.
-            table_rounds_2!("{header_kw}", 0, even, $streams),
-            table_rounds_2!("{header_kw}", 1, odd, $streams),
-            table_rounds_2!("{header_kw}", 2, even, $streams),
-            table_rounds_2!("{header_kw}", 3, odd, $streams),
-            table_rounds_2!("{header_kw}", 4, even, $streams),
-            table_rounds_2!("{header_kw}", 5, odd, $streams),
+            table_rounds!("{header_kw}", $streams, 0 1 2 3 4 5),
             first_hash_groups_4_7!($streams),
             // A group is read for the last time three steps after its own.
             steps!($streams; (8, ""), (9, ""), (10, ""), (11, ""), (12, ""), (13, ""), (14, "#"), (15, "#")),
-            second_hash_start!($streams),
-            // Rounds 8..=15: the digest's padding words.
-            table_rounds_2!("{digest_kw}", 0, even, $streams),
-            table_rounds_2!("{digest_kw}", 1, odd, $streams),
-            table_rounds_2!("{digest_kw}", 2, even, $streams),
-            table_rounds_2!("{digest_kw}", 3, odd, $streams),
-            steps!($streams; (4, ""), (5, ""), (6, ""), (7, ""), (8, ""), (9, ""), (10, ""), (11, ""), (12, ""), (13, ""), (14, "#")),
+            feed_forward_midstate!($streams),
+            second_hash_to_group_14!($streams),
             second_hash_end!($streams),
             setup = in(reg) $setup,
             nonces = in(reg) $nonces,
@@ -350,9 +153,9 @@ pub(super) trait Streams {
     unsafe fn last_state_words(setup: &ScanSetup, first: u32, last: &mut [u32]);
 }
 
-/// Three streams: registers XMM1..=XMM12.
+/// Three streams ([`three_streams`]).
 pub(super) struct Three;
-/// Four streams: registers XMM1..=XMM15.
+/// Four streams ([`four_streams`]).
 pub(super) struct Four;
 
 impl Streams for Three {
@@ -369,17 +172,12 @@ impl Streams for Three {
         // the 16-byte aligned window). It clobbers only the XMM registers
         // it declares and pushes nothing.
         unsafe {
-            double_hash!(
-                [
-                    (0, "xmm1", "xmm4", "xmm7", "xmm10", "xmm11", "xmm12"),
-                    (1, "xmm2", "xmm5", "xmm8", "xmm10", "xmm11", "xmm12"),
-                    (2, "xmm3", "xmm6", "xmm9", "xmm10", "xmm11", "xmm12")
-                ],
+            three_streams!(double_hash!(
                 core::ptr::from_ref(setup),
                 nonces.as_ptr(),
                 window.as_mut_ptr(),
                 out.as_mut_ptr()
-            );
+            ));
         }
         for (last, h) in last.iter_mut().zip(out) {
             *last = IV[7].wrapping_add(h);
@@ -395,18 +193,12 @@ impl Streams for Four {
         let mut out = [0u32; 4];
         // SAFETY: as for `Three`, with four streams (`s < 4`).
         unsafe {
-            double_hash!(
-                [
-                    (0, "xmm1", "xmm5", "xmm9", "xmm13", "xmm14", "xmm15"),
-                    (1, "xmm2", "xmm6", "xmm10", "xmm13", "xmm14", "xmm15"),
-                    (2, "xmm3", "xmm7", "xmm11", "xmm13", "xmm14", "xmm15"),
-                    (3, "xmm4", "xmm8", "xmm12", "xmm13", "xmm14", "xmm15")
-                ],
+            four_streams!(double_hash!(
                 core::ptr::from_ref(setup),
                 nonces.as_ptr(),
                 window.as_mut_ptr(),
                 out.as_mut_ptr()
-            );
+            ));
         }
         for (last, h) in last.iter_mut().zip(out) {
             *last = IV[7].wrapping_add(h);
