@@ -1,0 +1,463 @@
+//! The measurements turned into the report: rows with the derived columns
+//! (cycles per nonce, floor, % of bound, thread-scaling efficiency, watts,
+//! joules per GH), printed as a table, as Markdown, or as JSON.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sha256d::Kernel;
+
+use crate::compare::Comparison;
+use crate::energy::{Powercap, Reading};
+use crate::model;
+use crate::probe::{Probe, Width};
+use crate::scaling::{Run, Topology};
+
+/// What was measured: one of the crate's kernels, or a peer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Kernel(Kernel),
+    Peer(&'static str),
+}
+
+impl Subject {
+    pub fn name(self) -> &'static str {
+        match self {
+            Subject::Kernel(kernel) => kernel.name(),
+            Subject::Peer(name) => name.strip_prefix("peer/").unwrap_or(name),
+        }
+    }
+}
+
+/// Whether energy is measured, and if not, why.
+pub enum EnergyStatus {
+    Measured { powercap: Powercap, idle_watts: f64 },
+    Unavailable(String),
+}
+
+/// One subject at one thread count, with the joules it used if measured.
+pub struct Measurement {
+    pub subject: Subject,
+    pub threads: usize,
+    pub run: Run,
+    pub joules: Option<f64>,
+}
+
+/// The package power with nothing of ours running, over `duration`.
+pub fn idle_watts(powercap: &Powercap, duration: Duration) -> Result<f64, String> {
+    let before = powercap.read()?;
+    let started = Instant::now();
+    std::thread::sleep(duration);
+    let after = powercap.read()?;
+    Ok(powercap.joules(&before, &after) / started.elapsed().as_secs_f64())
+}
+
+/// Runs `run`, with energy readings around it when they are available.
+/// A reading that fails after a good start leaves this row without
+/// energy rather than failing the run.
+pub fn measure(
+    subject: Subject,
+    threads: usize,
+    energy: &EnergyStatus,
+    run: impl FnOnce() -> Run,
+) -> Measurement {
+    let read = || -> Option<Reading> {
+        match energy {
+            EnergyStatus::Measured { powercap, .. } => powercap.read().ok(),
+            EnergyStatus::Unavailable(_) => None,
+        }
+    };
+    let before = read();
+    let result = run();
+    let after = read();
+    let joules = match (energy, before, after) {
+        (EnergyStatus::Measured { powercap, .. }, Some(b), Some(a)) => {
+            Some(powercap.joules(&b, &a))
+        }
+        _ => None,
+    };
+    Measurement {
+        subject,
+        threads,
+        run: result,
+        joules,
+    }
+}
+
+/// One line of the report.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub name: String,
+    pub peer: bool,
+    pub threads: usize,
+    pub mhs: f64,
+    pub hashes: u64,
+    pub seconds: f64,
+    /// Core cycles per nonce: clock times the cores in use over the rate.
+    pub cycles_per_nonce: Option<f64>,
+    pub floor: Option<f64>,
+    pub percent_of_bound: Option<f64>,
+    /// MH/s per thread over that of the same subject's fewest threads.
+    pub efficiency: Option<f64>,
+    pub watts: Option<f64>,
+    pub joules_per_gh: Option<f64>,
+}
+
+pub struct Report {
+    pub rows: Vec<Row>,
+    clock_mhz: f64,
+    clock_source: &'static str,
+    probe: Option<Probe>,
+    topology: Topology,
+    energy: EnergyStatus,
+    identity: Value,
+}
+
+fn finite(x: f64) -> Option<f64> {
+    Some(x).filter(|x| x.is_finite())
+}
+
+impl Report {
+    pub fn new(
+        measurements: Vec<Measurement>,
+        clock_mhz: f64,
+        clock_source: &'static str,
+        probe: Option<Probe>,
+        topology: Topology,
+        energy: EnergyStatus,
+        identity: Value,
+    ) -> Report {
+        let idle = match &energy {
+            EnergyStatus::Measured { idle_watts, .. } => Some(*idle_watts),
+            EnergyStatus::Unavailable(_) => None,
+        };
+        let rows = measurements
+            .iter()
+            .map(|m| {
+                let mhs = m.run.hashes as f64 / m.run.seconds / 1e6;
+                let cycles = finite(clock_mhz * topology.cores_used(m.threads) as f64 / mhs);
+                let floor = match (m.subject, &probe) {
+                    (Subject::Kernel(kernel), Some(probe)) => model::floor(kernel, probe),
+                    _ => None,
+                };
+                let fewest = measurements
+                    .iter()
+                    .filter(|o| o.subject == m.subject)
+                    .min_by_key(|o| o.threads)
+                    .expect("m itself");
+                let per_thread =
+                    |o: &Measurement| o.run.hashes as f64 / o.run.seconds / o.threads as f64;
+                let watts = m.joules.map(|j| j / m.run.seconds);
+                Row {
+                    name: m.subject.name().to_owned(),
+                    peer: matches!(m.subject, Subject::Peer(_)),
+                    threads: m.threads,
+                    mhs,
+                    hashes: m.run.hashes,
+                    seconds: m.run.seconds,
+                    cycles_per_nonce: cycles,
+                    floor,
+                    percent_of_bound: floor.zip(cycles).and_then(|(f, c)| finite(100.0 * f / c)),
+                    efficiency: finite(per_thread(m) / per_thread(fewest)),
+                    watts,
+                    // Joules above the idle draw per 10^9 hashes.
+                    joules_per_gh: watts
+                        .zip(idle)
+                        .and_then(|(w, idle)| finite((w - idle) / (mhs / 1e3))),
+                }
+            })
+            .collect();
+        Report {
+            rows,
+            clock_mhz,
+            clock_source,
+            probe,
+            topology,
+            energy,
+            identity,
+        }
+    }
+
+    /// The report for people: a few header lines, the probe, the table
+    /// and the energy note; Markdown if `markdown`.
+    pub fn text(&self, markdown: bool) -> String {
+        let mut out = String::new();
+        let bullet = if markdown { "- " } else { "" };
+        let cpu = &self.identity["cpu"];
+        let text = |v: &Value| v.as_str().map(str::to_owned);
+        let number = |v: &Value| v.as_u64().map_or("?".to_owned(), |n| n.to_string());
+        let name = text(&cpu["model_name"]).unwrap_or_else(|| "unknown CPU".into());
+        let _ = writeln!(
+            out,
+            "{bullet}CPU: {name} ({} family {} model {} stepping {}){}",
+            text(&cpu["vendor"]).unwrap_or_else(|| std::env::consts::ARCH.into()),
+            number(&cpu["family"]),
+            number(&cpu["model"]),
+            number(&cpu["stepping"]),
+            if self.identity["virtualised"] == true {
+                ", virtual machine (CPUID hypervisor bit)"
+            } else {
+                ""
+            },
+        );
+        let _ = writeln!(out, "{bullet}topology: {}", self.topology.describe());
+        let _ = writeln!(
+            out,
+            "{bullet}clock: {:.0} MHz ({})",
+            self.clock_mhz, self.clock_source
+        );
+        self.probe_text(&mut out, markdown);
+        out.push('\n');
+
+        let header = [
+            "kernel",
+            "threads",
+            "MH/s",
+            "efficiency",
+            "cycles/nonce",
+            "floor",
+            "% of bound",
+            "W",
+            "J/GH",
+        ];
+        let energy_cell = |v: Option<f64>, decimals: usize| match (&self.energy, v) {
+            (EnergyStatus::Unavailable(_), _) => "n/a".to_owned(),
+            (_, v) => cell(v, decimals),
+        };
+        let rows: Vec<[String; 9]> = self
+            .rows
+            .iter()
+            .map(|r| {
+                [
+                    if r.peer {
+                        format!("peer {}", r.name)
+                    } else {
+                        r.name.clone()
+                    },
+                    r.threads.to_string(),
+                    format!("{:.2}", r.mhs),
+                    r.efficiency
+                        .map_or("-".into(), |e| format!("{:.0}%", 100.0 * e)),
+                    cell(r.cycles_per_nonce, 0),
+                    cell(r.floor, 0),
+                    r.percent_of_bound
+                        .map_or("-".into(), |p| format!("{p:.0}%")),
+                    energy_cell(r.watts, 1),
+                    energy_cell(r.joules_per_gh, 2),
+                ]
+            })
+            .collect();
+        table(&mut out, &header, &rows, markdown);
+        out.push('\n');
+        match &self.energy {
+            EnergyStatus::Unavailable(reason) => {
+                let _ = writeln!(out, "{bullet}energy (W, J/GH): not measured: {reason}.");
+            }
+            EnergyStatus::Measured {
+                powercap,
+                idle_watts,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "{bullet}energy: package counters {} in {}; W is the package power during \
+                     the run, J/GH the energy above the idle draw ({idle_watts:.1} W, measured \
+                     first) per 10^9 hashes.",
+                    powercap.zone_names().join(", "),
+                    powercap.root().display()
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "{bullet}cycles/nonce: per core in use (threads beyond the {} physical cores share \
+             one); floor: the fewest cycles the probed instructions allow \
+             (docs/benchmarking.md); efficiency: MH/s per thread against the fewest threads.",
+            self.topology.cores
+        );
+        out
+    }
+
+    fn probe_text(&self, out: &mut String, markdown: bool) {
+        let bullet = if markdown { "- " } else { "" };
+        let Some(probe) = &self.probe else {
+            let _ = writeln!(
+                out,
+                "{bullet}probe: none on this architecture (x86-64 only); no floors"
+            );
+            return;
+        };
+        let _ = writeln!(
+            out,
+            "{bullet}probe ({:.2} s), cycles per instruction (throughput; latency where said):",
+            probe.seconds
+        );
+        if let Some(sha) = probe.sha {
+            let _ = writeln!(
+                out,
+                "{bullet}SHA256RNDS2 latency {:.2}, throughput {:.2}; SHA256MSG1 {:.2}; \
+                 SHA256MSG2 {:.2}; 5 RNDS2 + MSG1 + MSG2 together {:.2}",
+                sha.rnds2_latency, sha.rnds2, sha.msg1, sha.msg2, sha.mix
+            );
+            let _ = writeln!(
+                out,
+                "{bullet}sha-ni RNDS2 chain per nonce (61 x latency / streams): 2 streams {:.0}, \
+                 4 streams {:.0}, 8 streams {:.0} cycles",
+                model::sha_ni_chain_floor(sha.rnds2_latency, 2),
+                model::sha_ni_chain_floor(sha.rnds2_latency, 4),
+                model::sha_ni_chain_floor(sha.rnds2_latency, 8),
+            );
+        }
+        out.push('\n');
+        let rows: Vec<[String; 6]> = probe
+            .units
+            .iter()
+            .map(|u| {
+                [
+                    u.width.name().to_owned(),
+                    format!("{:.2}", u.add),
+                    format!("{:.2}", u.logic),
+                    format!("{:.2}", u.shift),
+                    cell(u.rotate, 2),
+                    cell(u.ternlog, 2),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &["width", "add", "xor", "shift", "rotate", "ternlog"],
+            &rows,
+            markdown,
+        );
+    }
+
+    /// The report for machines (`docs/benchmarking.md` lists the fields).
+    pub fn json(&self, comparison: Option<&Comparison>) -> Value {
+        let probe = self.probe.as_ref().map(|p| {
+            json!({
+                "clock_mhz": p.clock_mhz,
+                "seconds": p.seconds,
+                "sha": p.sha.map(|s| json!({
+                    "rnds2_latency": s.rnds2_latency,
+                    "rnds2": s.rnds2,
+                    "msg1": s.msg1,
+                    "msg2": s.msg2,
+                    "mix_5_1_1": s.mix,
+                })),
+                "units": p.units.iter().map(|u| json!({
+                    "width": match u.width {
+                        Width::Gpr32 => "gpr32",
+                        Width::Xmm => "128",
+                        Width::Ymm => "256",
+                        Width::Zmm => "512",
+                    },
+                    "add": u.add,
+                    "logic": u.logic,
+                    "shift": u.shift,
+                    "rotate": u.rotate,
+                    "ternlog": u.ternlog,
+                })).collect::<Vec<_>>(),
+            })
+        });
+        let energy = match &self.energy {
+            EnergyStatus::Measured {
+                powercap,
+                idle_watts,
+            } => json!({
+                "measured": true,
+                "zones": powercap.zone_names(),
+                "idle_watts": idle_watts,
+            }),
+            EnergyStatus::Unavailable(reason) => json!({"measured": false, "reason": reason}),
+        };
+        let results: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "kernel": r.name,
+                    "peer": r.peer,
+                    "threads": r.threads,
+                    "mhs": r.mhs,
+                    "efficiency": r.efficiency,
+                    "cycles_per_nonce": r.cycles_per_nonce,
+                    "floor_cycles_per_nonce": r.floor,
+                    "percent_of_bound": r.percent_of_bound,
+                    "watts": r.watts,
+                    "joules_per_gh": r.joules_per_gh,
+                    "seconds": r.seconds,
+                    "hashes": r.hashes,
+                })
+            })
+            .collect();
+        let mut report = json!({
+            "format": crate::compare::FORMAT,
+            "identity": self.identity,
+            "topology": {
+                "logical_cpus": self.topology.logical,
+                "physical_cores": self.topology.cores,
+                "threads_per_core": self.topology.threads_per_core(),
+                "source": self.topology.source,
+            },
+            "clock_mhz": self.clock_mhz,
+            "clock_source": self.clock_source,
+            "probe": probe,
+            "energy": energy,
+            "results": results,
+        });
+        if let Some(comparison) = comparison {
+            report["comparison"] = comparison.json();
+        }
+        report
+    }
+}
+
+/// A number with `decimals`, or `-`.
+pub fn cell(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v:.decimals$}"))
+}
+
+/// Writes a table: aligned columns (first left, the rest right), or
+/// Markdown.
+pub fn table<const N: usize>(
+    out: &mut String,
+    header: &[&str; N],
+    rows: &[[String; N]],
+    markdown: bool,
+) {
+    if markdown {
+        let _ = writeln!(out, "| {} |", header.join(" | "));
+        let rule: Vec<&str> = (0..N)
+            .map(|i| if i == 0 { "---" } else { "---:" })
+            .collect();
+        let _ = writeln!(out, "|{}|", rule.join("|"));
+        for row in rows {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
+        }
+        return;
+    }
+    let widths: Vec<usize> = (0..N)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let mut line = String::new();
+        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            if i == 0 {
+                let _ = write!(line, "{cell:<width$}");
+            } else {
+                let _ = write!(line, "  {cell:>width$}");
+            }
+        }
+        line.trim_end().to_owned()
+    };
+    let _ = writeln!(out, "{}", line(header.to_vec()));
+    for row in rows {
+        let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
+    }
+}
