@@ -174,7 +174,7 @@ impl Comparison {
             .map(|l| {
                 [
                     if l.peer {
-                        format!("peer {}", l.name)
+                        format!("peer/{}", l.name)
                     } else {
                         l.name.clone()
                     },

@@ -231,7 +231,7 @@ impl Report {
             .map(|r| {
                 [
                     if r.peer {
-                        format!("peer {}", r.name)
+                        format!("peer/{}", r.name)
                     } else {
                         r.name.clone()
                     },
@@ -387,6 +387,7 @@ impl Report {
                     "joules_per_gh": r.joules_per_gh,
                     "seconds": r.seconds,
                     "hashes": r.hashes,
+                    "criterion": criterion_id(r),
                 })
             })
             .collect();
@@ -409,6 +410,20 @@ impl Report {
             report["comparison"] = comparison.json();
         }
         report
+    }
+}
+
+/// The name `cargo bench` gives the same measurement: one thread in
+/// `benches/search.rs`, more (the best kernel only) in
+/// `benches/parallel.rs`.
+fn criterion_id(row: &Row) -> Option<String> {
+    match (row.peer, row.threads) {
+        (true, 1) => Some(format!("nonce_search/peer/{}", row.name)),
+        (false, 1) => Some(format!("nonce_search/{}", row.name)),
+        (false, threads) if row.name == Kernel::best().name() => {
+            Some(format!("parallel_search/{}/{threads}", row.name))
+        }
+        _ => None,
     }
 }
 
