@@ -182,6 +182,17 @@ fn os_release() -> Option<String> {
         .filter(|s| !s.is_empty() && s.len() < 100)
 }
 
+/// The one-minute load average when the run started, where the OS says
+/// it (Linux): other work on the machine lowers every rate.
+pub fn load_average() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+        .filter(|l: &f64| l.is_finite())
+}
+
 /// The identity block of the JSON report.
 pub fn identity(cpu: &Cpu, logical_cpus: usize, clock_mhz: f64) -> Value {
     json!({
@@ -199,6 +210,7 @@ pub fn identity(cpu: &Cpu, logical_cpus: usize, clock_mhz: f64) -> Value {
         "best_kernel": Kernel::best().name(),
         "logical_cpus": logical_cpus,
         "measured_clock_mhz": clock_mhz,
+        "load_average_1min": load_average(),
         "os": std::env::consts::OS,
         "os_kernel": os_release(),
         "crate_version": env!("CARGO_PKG_VERSION"),

@@ -226,6 +226,9 @@ fn main() -> ExitCode {
         (None, None) => (probe::fallback_clock_mhz(), "measured"),
     };
 
+    // Before the runs, so that its load average is other work only.
+    let identity = identity::identity(&cpu, topology.logical, clock_mhz);
+
     let energy = match Powercap::locate(std::env::var_os(POWERCAP_ENV), cpu.hypervisor) {
         Ok(powercap) => {
             status("measuring the idle draw...");
@@ -291,7 +294,7 @@ fn main() -> ExitCode {
         probe,
         topology,
         energy,
-        identity::identity(&cpu, topology.logical, clock_mhz),
+        identity,
     );
     let comparison = baseline.map(|b| b.compare(&report.rows));
     if cli.json {

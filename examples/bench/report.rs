@@ -202,6 +202,12 @@ impl Report {
             },
         );
         let _ = writeln!(out, "{bullet}topology: {}", self.topology.describe());
+        if let Some(load) = self.identity["load_average_1min"].as_f64() {
+            let _ = writeln!(
+                out,
+                "{bullet}load average before the run: {load:.2} (other work lowers every rate)"
+            );
+        }
         let _ = writeln!(
             out,
             "{bullet}clock: {:.0} MHz ({})",
