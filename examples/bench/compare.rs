@@ -56,7 +56,7 @@ impl Baseline {
         Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    fn parse(text: &str) -> Result<Baseline, String> {
+    pub(crate) fn parse(text: &str) -> Result<Baseline, String> {
         let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         if let Some(format) = value.get("format").filter(|f| *f != FORMAT) {
             return Err(format!(

@@ -47,6 +47,15 @@ pub struct Powercap {
 pub struct Reading(Vec<u64>);
 
 impl Powercap {
+    /// The powercap tree named by [`POWERCAP_ENV`], else the system's (see
+    /// [`Powercap::locate`]).
+    ///
+    /// # Errors
+    /// Why there are no energy figures, as one sentence.
+    pub fn from_env(hypervisor: bool) -> Result<Powercap, String> {
+        Powercap::locate(std::env::var_os(POWERCAP_ENV), hypervisor)
+    }
+
     /// The powercap tree named by `env` (the value of [`POWERCAP_ENV`]),
     /// else the system's. `hypervisor`: whether CPUID says this is a
     /// virtual machine, which explains an absent tree.
@@ -266,6 +275,42 @@ mod tests {
         let after = powercap.read().expect("read");
         let joules = powercap.joules(&before, &after);
         assert!((joules - 2.75).abs() < 1e-9, "{joules}");
+    }
+
+    /// Runs [`env_child`] in a child process of this test binary, with
+    /// [`POWERCAP_ENV`] naming a fake tree: the variable is read as the
+    /// example reads it, without changing this process's environment.
+    #[test]
+    fn tree_named_by_the_environment() {
+        let tree = FakeTree::new();
+        tree.zone("intel-rapl:0", "package-7", 42, 1_000_000);
+        let output = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args([
+                "energy::tests::env_child",
+                "--exact",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env(POWERCAP_ENV, &tree.0)
+            .output()
+            .expect("run the child test");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("1 passed"), "{stdout}");
+    }
+
+    /// The child of [`tree_named_by_the_environment`] (ignored on its
+    /// own: it needs the variable set).
+    #[test]
+    #[ignore = "run by tree_named_by_the_environment"]
+    fn env_child() {
+        let powercap = Powercap::from_env(true).expect("the tree named by the variable");
+        assert_eq!(powercap.zone_names(), ["package-7"]);
+        assert_eq!(powercap.read().expect("read").0, [42]);
     }
 
     #[test]

@@ -43,7 +43,7 @@ mod scaling;
 mod peers;
 use peers::{BitcoinHashesPeer, Sha2Peer};
 
-use energy::{POWERCAP_ENV, Powercap};
+use energy::Powercap;
 use report::{EnergyStatus, Report, Subject};
 use scaling::Topology;
 
@@ -229,7 +229,7 @@ fn main() -> ExitCode {
     // Before the runs, so that its load average is other work only.
     let identity = identity::identity(&cpu, topology.logical, clock_mhz);
 
-    let energy = match Powercap::locate(std::env::var_os(POWERCAP_ENV), cpu.hypervisor) {
+    let energy = match Powercap::from_env(cpu.hypervisor) {
         Ok(powercap) => {
             status("measuring the idle draw...");
             match report::idle_watts(&powercap, duration.min(Duration::from_secs(1))) {

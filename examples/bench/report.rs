@@ -482,3 +482,126 @@ pub fn table<const N: usize>(
         let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Baseline;
+    use crate::probe::Sha;
+
+    fn measurement(
+        kernel: Kernel,
+        threads: usize,
+        hashes: u64,
+        joules: Option<f64>,
+    ) -> Measurement {
+        Measurement {
+            subject: Subject::Kernel(kernel),
+            threads,
+            run: Run {
+                hashes,
+                seconds: 2.0,
+            },
+            joules,
+        }
+    }
+
+    fn report(energy: EnergyStatus, joules: [Option<f64>; 2]) -> Report {
+        let probe = Probe {
+            clock_mhz: 4000.0,
+            sha: Some(Sha {
+                rnds2_latency: 4.0,
+                rnds2: 2.0,
+                msg1: 0.5,
+                msg2: 2.0,
+                mix: 10.0,
+            }),
+            units: Vec::new(),
+            seconds: 0.1,
+        };
+        let topology = Topology {
+            logical: 4,
+            cores: 2,
+            source: "sysfs",
+        };
+        Report::new(
+            vec![
+                // 20 and 30 MH/s.
+                measurement(Kernel::ShaNi, 1, 40_000_000, joules[0]),
+                measurement(Kernel::ShaNi, 4, 60_000_000, joules[1]),
+            ],
+            4000.0,
+            "measured",
+            Some(probe),
+            topology,
+            energy,
+            serde_json::json!({"cpu": {"model_name": "Test CPU"}}),
+        )
+    }
+
+    #[test]
+    fn derived_columns() {
+        let report = report(
+            EnergyStatus::Unavailable("no counters here".into()),
+            [None; 2],
+        );
+        let [one, four] = [&report.rows[0], &report.rows[1]];
+        // 4000 MHz over 20 MH/s on one core; 4000 x 2 cores (four
+        // threads, two cores) over 30 MH/s.
+        assert_eq!(one.cycles_per_nonce, Some(200.0));
+        assert!((four.cycles_per_nonce.unwrap() - 8000.0 / 30.0).abs() < 1e-9);
+        // SHA-NI floor: 61 SHA256RNDS2 at 2 cycles (the mix, 61/5 x 10,
+        // is the same).
+        assert_eq!(one.floor, Some(122.0));
+        assert_eq!(one.percent_of_bound, Some(61.0));
+        assert_eq!(one.efficiency, Some(1.0));
+        assert_eq!(four.efficiency, Some(7.5 / 20.0));
+        let text = report.text(true);
+        assert!(
+            text.contains("| sha-ni | 1 | 20.00 | 100% | 200 | 122 | 61% | n/a | n/a |"),
+            "{text}"
+        );
+        assert!(text.contains("not measured: no counters here"), "{text}");
+    }
+
+    #[test]
+    fn energy_columns_subtract_the_idle_draw() {
+        let dir = std::env::temp_dir().join(format!("sha256d-bench-report-{}", std::process::id()));
+        let zone = dir.join("intel-rapl:0");
+        std::fs::create_dir_all(&zone).expect("fake tree");
+        std::fs::write(zone.join("energy_uj"), "0\n").expect("write");
+        std::fs::write(zone.join("max_energy_range_uj"), "1000000000\n").expect("write");
+        let powercap = Powercap::open(&dir).expect("fake tree");
+        let _ = std::fs::remove_dir_all(&dir);
+        let energy = EnergyStatus::Measured {
+            powercap,
+            idle_watts: 10.0,
+        };
+        // 60 J in 2 s: 30 W, 20 W above idle, at 0.02 GH/s: 1000 J/GH.
+        let report = report(energy, [Some(60.0), None]);
+        assert_eq!(report.rows[0].watts, Some(30.0));
+        let j = report.rows[0].joules_per_gh.expect("J/GH");
+        assert!((j - 1000.0).abs() < 1e-6, "{j}");
+        // A row whose reading failed has no energy, and says "-".
+        assert_eq!(report.rows[1].watts, None);
+        assert!(report.text(false).contains("package counters intel-rapl:0"));
+    }
+
+    /// The JSON report is a baseline `--compare` reads: comparing a run
+    /// with itself gives ratio 1 everywhere.
+    #[test]
+    fn json_round_trips_through_compare() {
+        let report = report(EnergyStatus::Unavailable("none".into()), [None; 2]);
+        let json = report.json(None).to_string();
+        let baseline = Baseline::parse(&json).expect("own JSON");
+        let comparison = baseline.compare(&report.rows).json();
+        let ratios: Vec<f64> = comparison["results"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|r| r["ratio"].as_f64().expect("ratio"))
+            .collect();
+        assert_eq!(ratios, [1.0, 1.0]);
+        assert_eq!(comparison["baseline_cpu"], "Test CPU");
+    }
+}
