@@ -67,15 +67,17 @@ impl Powercap {
             Some(dir) if !dir.is_empty() => (PathBuf::from(dir), true),
             _ => (PathBuf::from(POWERCAP_ROOT), false),
         };
-        Powercap::open(&root).map_err(|reason| {
-            if !named && hypervisor {
-                format!(
-                    "{reason}; this is a virtual machine (CPUID hypervisor bit), and \
-                     hypervisors do not pass the package energy counters to guests"
-                )
-            } else {
-                reason
+        let absent = !root.exists();
+        Powercap::open(&root).map_err(|reason| match (named, absent, hypervisor) {
+            (true, ..) => format!("{reason} (named by {POWERCAP_ENV})"),
+            (false, true, true) => format!(
+                "{reason}: no powercap driver; this is a virtual machine (CPUID hypervisor \
+                 bit), and hypervisors do not pass the package energy counters to guests"
+            ),
+            (false, true, false) => {
+                format!("{reason}: the kernel has no powercap driver for this CPU")
             }
+            (false, false, _) => reason,
         })
     }
 
@@ -87,10 +89,7 @@ impl Powercap {
         let entries = match fs::read_dir(root) {
             Ok(entries) => entries,
             Err(e) if e.kind() == ErrorKind::NotFound => {
-                return Err(format!(
-                    "no {} (the kernel has no powercap driver for this CPU)",
-                    root.display()
-                ));
+                return Err(format!("no {}", root.display()));
             }
             Err(e) => return Err(format!("cannot list {}: {e}", root.display())),
         };

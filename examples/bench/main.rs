@@ -96,8 +96,8 @@ struct KernelList(Vec<Kernel>);
 
 /// Splits a comma-separated list; an empty list or entry is an error.
 fn split_list(text: &str) -> Result<Vec<&str>, String> {
-    if text.trim().is_empty() {
-        return Err("empty list".into());
+    if text.split(',').all(|item| item.trim().is_empty()) {
+        return Err(format!("empty list {text:?}"));
     }
     text.split(',')
         .map(|item| {
@@ -333,7 +333,7 @@ mod tests {
 
     #[test]
     fn empty_lists() {
-        for args in [["--kernel", ""], ["--threads", " "]] {
+        for args in [["--kernel", ""], ["--threads", " "], ["--kernel", ","]] {
             let message = error(&args);
             assert!(message.contains("empty list"), "{args:?}: {message}");
         }
