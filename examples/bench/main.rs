@@ -81,6 +81,9 @@ struct Cli {
     /// Print the table as Markdown, to paste
     #[arg(long)]
     markdown: bool,
+    /// Only the probe: each kernel's floor, no hash rates
+    #[arg(long, conflicts_with_all = ["compare", "kernel", "threads", "no_peers"])]
+    probe_only: bool,
     /// Also print this run's MH/s over a report saved with --json
     #[arg(long, value_name = "BASELINE.json")]
     compare: Option<PathBuf>,
@@ -230,6 +233,7 @@ fn main() -> ExitCode {
     let identity = identity::identity(&cpu, topology.logical, clock_mhz);
 
     let energy = match Powercap::from_env(cpu.hypervisor) {
+        Ok(_) if cli.probe_only => EnergyStatus::Unavailable("--probe-only".into()),
         Ok(powercap) => {
             status("measuring the idle draw...");
             match report::idle_watts(&powercap, duration.min(Duration::from_secs(1))) {
@@ -245,6 +249,7 @@ fn main() -> ExitCode {
 
     let kernels = match cli.kernel {
         Some(KernelList(kernels)) => kernels,
+        None if cli.probe_only => Vec::new(),
         None => Kernel::available().collect(),
     };
     let counts = match cli.threads {
@@ -265,7 +270,7 @@ fn main() -> ExitCode {
             ));
         }
     }
-    if !cli.no_peers {
+    if !cli.no_peers && !cli.probe_only {
         let sha2_peer = Sha2Peer::new(&header, target);
         let bitcoin_hashes_peer = BitcoinHashesPeer::new(&header, target);
         for &threads in &counts {
@@ -364,6 +369,7 @@ mod tests {
         assert!(error(&["--seconds", "0"]).contains("--seconds"));
         assert!(error(&["--mhz=-5"]).contains("--mhz"));
         assert!(error(&["--json", "--markdown"]).contains("cannot be used with"));
+        assert!(error(&["--probe-only", "--kernel", "scalar"]).contains("cannot be used with"));
     }
 
     #[test]

@@ -254,6 +254,27 @@ impl Report {
                 ]
             })
             .collect();
+        if rows.is_empty() {
+            // --probe-only: the floors, and the rate each allows a core.
+            let floors: Vec<[String; 3]> = self
+                .floors()
+                .into_iter()
+                .map(|(kernel, floor)| {
+                    [
+                        kernel.name().to_owned(),
+                        cell(floor, 0),
+                        cell(floor.map(|f| self.clock_mhz / f), 2),
+                    ]
+                })
+                .collect();
+            table(
+                &mut out,
+                &["kernel", "floor (cycles/nonce)", "ceiling MH/s per core"],
+                &floors,
+                markdown,
+            );
+            return out;
+        }
         table(&mut out, &header, &rows, markdown);
         out.push('\n');
         match &self.energy {
@@ -282,6 +303,13 @@ impl Report {
             self.topology.cores
         );
         out
+    }
+
+    /// Every available kernel's floor, cycles per nonce.
+    fn floors(&self) -> Vec<(Kernel, Option<f64>)> {
+        Kernel::available()
+            .map(|k| (k, self.probe.as_ref().and_then(|p| model::floor(k, p))))
+            .collect()
     }
 
     fn probe_text(&self, out: &mut String, markdown: bool) {
@@ -410,6 +438,11 @@ impl Report {
             "clock_source": self.clock_source,
             "probe": probe,
             "energy": energy,
+            "floors": self
+                .floors()
+                .into_iter()
+                .map(|(k, f)| (k.name().to_owned(), json!(f)))
+                .collect::<serde_json::Map<_, _>>(),
             "results": results,
         });
         if let Some(comparison) = comparison {
