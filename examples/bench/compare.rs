@@ -16,7 +16,8 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::report::{Row, table};
+use crate::report::Row;
+use crate::table::table;
 
 /// The `format` field of this example's JSON reports.
 pub const FORMAT: &str = "sha256d-bench/1";

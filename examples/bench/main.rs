@@ -20,8 +20,8 @@
 //! Modules: [`probe`] (the instruction probe and the clock), [`model`]
 //! (each kernel's floor), [`scaling`] (topology and the timed runs),
 //! [`energy`] (the powercap reader), [`identity`] (who ran what),
-//! [`report`] (table, Markdown, JSON) and [`compare`] (against a baseline
-//! report).
+//! [`report`] (the rows and the report as text or JSON), [`table`] (plain
+//! or Markdown tables) and [`compare`] (against a baseline report).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,6 +38,7 @@ mod model;
 mod probe;
 mod report;
 mod scaling;
+mod table;
 
 #[path = "../../benches/common/peers.rs"]
 mod peers;
