@@ -1,7 +1,10 @@
-//! Multi-threaded nonce search on the best kernel: one thread against two
-//! (criterion's Melem/s is MH/s). On an otherwise idle two-core machine
-//! the two-thread rate should be close to twice the one-thread rate; other
-//! load on the machine lowers it, so compare the two within one run.
+//! Multi-threaded nonce search on the best kernel: 1, 2, 4, ... threads up
+//! to all logical CPUs (criterion's Melem/s is MH/s), named
+//! `parallel_search/KERNEL/THREADS` as in the `criterion` field of
+//! `examples/bench`'s JSON, whose default thread counts these are. On an
+//! otherwise idle two-core machine the two-thread rate should be close to
+//! twice the one-thread rate; other load on the machine lowers it, so
+//! compare the two within one run.
 
 use std::hint::black_box;
 
@@ -27,10 +30,15 @@ fn parallel_search(c: &mut Criterion) {
     let mut group = c.benchmark_group("parallel_search");
     group.sample_size(10);
     group.throughput(Throughput::Elements(NONCES));
-    for threads in [1usize, 2] {
+    let logical = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut counts: Vec<usize> = std::iter::successors(Some(1usize), |n| n.checked_mul(2))
+        .take_while(|&n| n < logical)
+        .collect();
+    counts.push(logical);
+    for threads in counts {
         let search = ParallelSearch::new(engine).threads(threads);
         group.bench_with_input(
-            BenchmarkId::new(engine.kernel().name(), format!("{threads}-threads")),
+            BenchmarkId::new(engine.kernel().name(), threads),
             &search,
             |b, search| b.iter(|| search.search(black_box(&job), black_box(range))),
         );

@@ -1,7 +1,9 @@
 //! Nonce-search throughput: hashes per second (criterion's Melem/s is
 //! MH/s) for every kernel this CPU runs, next to peers doing the same job
 //! with a midstate loop: the `sha2` crate's compression function and
-//! `bitcoin_hashes`' engine.
+//! `bitcoin_hashes`' engine. The names (`nonce_search/KERNEL`,
+//! `nonce_search/peer/...`) are those of `examples/bench`'s one-thread
+//! rows, whose JSON gives each row's criterion name.
 
 use std::hint::black_box;
 

@@ -1,5 +1,5 @@
 //! The peers that the nonce-search benchmarks compare against, shared by
-//! `benches/search.rs` and `examples/bench.rs`: the same job done with a
+//! `benches/search.rs` and `examples/bench/`: the same job done with a
 //! midstate loop over other crates' SHA-256. For each nonce: the header's
 //! second block from the midstate of its first 64 bytes, the second hash,
 //! and a full 256-bit comparison with the target.
