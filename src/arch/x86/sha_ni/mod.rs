@@ -42,6 +42,8 @@
 mod asm;
 mod avx2_schedule;
 mod batch;
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+mod batch_asm;
 mod compress;
 mod search;
 #[cfg(all(target_arch = "x86_64", not(miri)))]
@@ -278,6 +280,35 @@ impl KernelImpl for ShaNi {
         // block (about five cycles a group), where interleaved with the
         // rounds it hides in their latency.
         //
+        // SHA-256d of headers and Merkle nodes in assembly, with the stream
+        // count of the assembly search where that measured fastest here.
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        if double && matches!(shape.len, 64 | 80) {
+            use search_asm::{Four, Three};
+            // SAFETY: as in `scan`.
+            let path = self
+                .forced
+                .unwrap_or_else(|| unsafe { fastest_path(self.avx2) });
+            // SAFETY: `self` proves the CPU has SHA, SSE2, SSSE3 and SSE4.1;
+            // each call's `LEN` is `shape.len`.
+            unsafe {
+                match (path, shape.len) {
+                    (SearchPath::Asm4, 80) => {
+                        return batch_asm::hash_many::<Four, 4, 80>(messages, shape, out);
+                    }
+                    (SearchPath::Asm4, _) => {
+                        return batch_asm::hash_many::<Four, 4, 64>(messages, shape, out);
+                    }
+                    (SearchPath::Asm3, 80) => {
+                        return batch_asm::hash_many::<Three, 3, 80>(messages, shape, out);
+                    }
+                    (SearchPath::Asm3, _) => {
+                        return batch_asm::hash_many::<Three, 3, 64>(messages, shape, out);
+                    }
+                    _ => {}
+                }
+            }
+        }
         // SAFETY: as in `scan`: `self` proves the CPU has SHA, SSE2, SSSE3
         // and SSE4.1, the features `hash_many` is compiled for.
         unsafe {
