@@ -188,8 +188,10 @@ impl Search {
             else {
                 return true;
             };
-            let mut slice = DEFAULT_CHUNK_SIZE * 16;
             let max_slice = max_slice(&order.target);
+            // Shares are reported when a slice ends: an easy target gets a
+            // short first slice too.
+            let mut slice = (DEFAULT_CHUNK_SIZE * 16).min(max_slice);
             for work in works {
                 let search_job = work.search_job(order.target);
                 let mut range = NonceRange::new(0, self.work_size).unwrap_or(NonceRange::FULL);

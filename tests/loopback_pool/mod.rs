@@ -16,8 +16,6 @@ use sha2::Digest as _;
 
 use crate::common::miner;
 
-use common::miner;
-
 /// How long the pool waits for any one message before failing the test.
 pub const PATIENCE: Duration = Duration::from_secs(120);
 
