@@ -6,7 +6,8 @@
 //! share, a difficulty change, a new job with `clean_jobs` while the
 //! miner is deep in a long search, a dropped connection, a pool without
 //! version rolling, `client.reconnect`, a pool that never answers and one
-//! that refuses the user.
+//! that refuses the user. The pool itself is in `loopback_pool/`; hostile
+//! pools are in `hostile_pool.rs`.
 #![cfg(feature = "std")]
 
 mod common;
@@ -434,6 +435,36 @@ fn bad_pool_options_are_one_line_errors() {
             "cannot be used with",
         ),
         (vec!["--user", "u"], "--pool"),
+        (
+            vec![
+                "-o",
+                "stratum+tcp://h:1",
+                "-u",
+                "u",
+                "--handshake-timeout",
+                "0",
+            ],
+            "--handshake-timeout",
+        ),
+        (
+            vec![
+                "-o",
+                "stratum+tcp://h:1",
+                "-u",
+                "u",
+                "--max-share-rate",
+                "0",
+            ],
+            "--max-share-rate",
+        ),
+        (
+            vec!["-o", "stratum+tcp://h:1", "-o", "ftp://h:2", "-u", "u"],
+            "--pool ftp://h:2: only stratum+tcp://HOST:PORT",
+        ),
+        (
+            vec!["-o", "stratum+tcp://h:1", "--benchmark", "-u", "u"],
+            "cannot be used with",
+        ),
     ] {
         let output = Command::new(miner()).args(&args).output().expect("run");
         let message = String::from_utf8_lossy(&output.stderr);
