@@ -2,7 +2,8 @@
 //! loopback (127.0.0.1 only): floods of huge jobs and of pings the pool
 //! never reads the answers to, an absurdly easy share target, lines that
 //! are not UTF-8, pool text with escape sequences, `client.reconnect` to
-//! another host or with a long wait, silent pools, failover between pools,
+//! another host, with a long wait or in a storm, silent pools, failover
+//! between pools,
 //! and a catalogue of malformed messages. Each case is bounded in count
 //! and time (small time-outs from the command line), and the floods check
 //! the miner's peak resident memory (`VmHWM` in `/proc/PID/status`).
@@ -370,11 +371,46 @@ fn client_reconnect_stays_on_the_host_and_its_wait_is_capped() {
     );
     assert!(
         stdout.contains(&format!(
-            "asked to reconnect to 127.0.0.1:{second_port} in 1 s"
+            "asked to reconnect to 127.0.0.1:{second_port}; reconnecting in 1 s"
         )),
         "{context}"
     );
     assert_clean("stderr", &stderr);
+}
+
+#[test]
+fn a_reconnect_storm_backs_off() {
+    let (listener, url) = listener();
+    let pool = thread::spawn(move || {
+        let port = listener.local_addr().unwrap().port();
+        // Two redirects to itself before any job, then work.
+        for _ in 0..2 {
+            let mut conn = Conn::accept(&listener);
+            conn.handshake(None, &[3, 3, 3, 3]);
+            conn.send(&json!({"id": null, "method": "client.reconnect",
+                "params": ["127.0.0.1", port, 0]}));
+            while conn.next().is_some() {}
+        }
+        let mut conn = Conn::accept(&listener);
+        conn.handshake(None, &[3, 3, 3, 3]);
+        conn.set_difficulty(16);
+        let job = PoolJob::new("calm", 4, 16, &[3, 3, 3, 3], 0);
+        conn.send(&job.notify(true));
+        let mut seen = Seen::default();
+        collect(&mut conn, &[&job], "calm", 1, &[], &mut seen);
+        until_gone(&mut conn);
+        conn.failures
+    });
+    let miner = start(&["--pool", &url, "--shares", "1"]);
+    let (code, stdout, stderr) = miner.finish();
+    let context = context(&stdout, &stderr);
+    let failures = pool
+        .join()
+        .unwrap_or_else(|_| panic!("the pool failed\n{context}"));
+    assert!(failures.is_empty(), "{failures:#?}\n{context}");
+    assert_eq!(code, Some(0), "{context}");
+    assert!(stdout.contains("reconnecting in 1 s"), "{context}");
+    assert!(stdout.contains("reconnecting in 2 s"), "{context}");
 }
 
 #[test]
@@ -687,6 +723,7 @@ fn malformed_messages_are_ignored_and_long_lines_end_the_connection() {
             json!({"id": [1], "result": true, "error": null}),
             notify_with(4, json!(vec!["00".repeat(32); 10_000])),
             notify_with(4, json!(["00"])),
+            notify_with(2, json!("abc")),
             notify_with(6, json!("zzzzzzzz")),
             notify_with(5, json!(7)),
             notify_with(8, json!("yes")),
@@ -740,6 +777,7 @@ fn malformed_messages_are_ignored_and_long_lines_end_the_connection() {
         "a response without a usable id",
         "merkle_branch of 10000 hashes (at most 32)",
         "ignored job bad4: merkle_branch[0]",
+        "ignored job bad2: coinb1",
         "ignored job bad6: nbits",
         "ignored a mining.notify: version is not a string",
         "ignored a mining.notify: clean_jobs is not a boolean",

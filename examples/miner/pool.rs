@@ -250,15 +250,26 @@ pub fn run(config: &Config) -> ExitCode {
                 );
                 current = next;
             }
-            End::Redirect { to, wait } => {
+            End::Redirect {
+                to,
+                mut wait,
+                got_work,
+            } => {
+                if got_work {
+                    failures = 0;
+                    backoff = FIRST_BACKOFF;
+                } else {
+                    // Redirects before any work (a storm) wait like
+                    // failed connections.
+                    wait = wait.max(backoff);
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
                 event!(
-                    "the pool asked to reconnect to {to} in {}",
+                    "the pool asked to reconnect to {to}; reconnecting in {}",
                     format_duration(wait.as_secs_f64())
                 );
                 pools[current].endpoint = to;
-                failures = 0;
                 round = 0;
-                backoff = FIRST_BACKOFF;
                 pools[current].not_before = Instant::now() + wait;
                 match next_pool(&pools, current).filter(|_| !wait.is_zero()) {
                     Some(next) => {

@@ -69,7 +69,12 @@ pub enum End {
     Refused(String),
     /// The pool asked to reconnect (`client.reconnect`), to an address
     /// already checked against `--allow-redirect`.
-    Redirect { to: Endpoint, wait: Duration },
+    /// `got_work` if a job had arrived on the connection.
+    Redirect {
+        to: Endpoint,
+        wait: Duration,
+        got_work: bool,
+    },
     /// A pool earlier in the `--pool` list answered the failback probe.
     Failback(usize),
     /// The connection failed; `got_work` if a job had arrived on it.

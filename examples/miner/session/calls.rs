@@ -118,6 +118,7 @@ impl Session<'_> {
         Err(End::Redirect {
             to: self.endpoint.moved(host, port),
             wait,
+            got_work: self.got_work,
         })
     }
 
