@@ -7,7 +7,7 @@
 //! miner is deep in a long search, a dropped connection, a pool without
 //! version rolling, `client.reconnect`, a pool that never answers and one
 //! that refuses the user. The pool itself is in `loopback_pool/`; hostile
-//! pools are in `hostile_pool.rs`.
+//! pools are in `hostile_pool/`.
 #![cfg(feature = "std")]
 
 mod common;

@@ -30,7 +30,6 @@
 //!   "mhs", "nonces": [...], "block_hashes": [...]}`: `hash_count` is how
 //!   many headers were hashed, `nonces` the winning nonces (ascending) and
 //!   `block_hashes` their block hashes in display order.
-//!
 //! - `--benchmark`: the hash rate only, without a pool: the built-in
 //!   header over `--start`/`--count` (default all 2^32 nonces) against a
 //!   target no hash meets.
@@ -71,12 +70,18 @@
 //! - Progress on stderr: the current hash rate (over the last interval),
 //!   nonces done and the time left for a finite range. On a terminal it
 //!   is one line rewritten every second; otherwise a line every five
-//!   seconds (`--progress SECS` to change). `--quiet` turns it off.
+//!   seconds (`--progress SECS` to change). `-q`, `--quiet` turns it off.
+//! - `-V`, `--version`: the program's name and version.
+//!
+//! Pool events (connected, a new job, a share accepted or rejected, a
+//! lost connection, a reconnection) are printed after the UTC time,
+//! `[2024-05-01 12:34:56]`. Text from a pool is printed escaped and cut
+//! (see `docs/stratum.md`).
 //!
 //! Exit status: 0 when the search ran (whether or not it found a nonce),
 //! or `--shares` were accepted; 1 when the built-in demo block's hash does
-//! not match, or the pool refused the user or could not be reached within
-//! `--retries`; 2 on bad input (a one-line message on stderr). A closed
+//! not match, or every pool refused the user, or none could be reached
+//! within `--retries`; 2 on bad input (a one-line message on stderr). A closed
 //! stdout ends the program quietly.
 
 mod endpoint;

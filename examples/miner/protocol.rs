@@ -15,6 +15,10 @@ use crate::output::{limit, shown};
 /// coinbase and a full branch is a few kilobytes.
 pub const MAX_LINE: usize = 1 << 20;
 
+/// The longest job id accepted, in bytes: ids are short (pools use a few
+/// hex digits), and every share and unanswered submit holds a copy.
+pub const MAX_JOB_ID: usize = 256;
+
 /// A message from the pool.
 #[derive(Debug)]
 pub enum Message {
@@ -159,8 +163,15 @@ impl NotifyFields {
             .map(|h| h.as_str().map(str::to_owned))
             .collect::<Option<Vec<String>>>()
             .ok_or("merkle_branch holds something other than strings")?;
+        let job_id = text(0, "job_id")?;
+        if job_id.len() > MAX_JOB_ID {
+            return Err(format!(
+                "a job_id of {} bytes (at most {MAX_JOB_ID})",
+                job_id.len()
+            ));
+        }
         Ok(NotifyFields {
-            job_id: text(0, "job_id")?,
+            job_id,
             prevhash: text(1, "prevhash")?,
             coinb1: text(2, "coinb1")?,
             coinb2: text(3, "coinb2")?,

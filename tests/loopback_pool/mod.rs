@@ -202,6 +202,7 @@ pub struct Conn {
     /// Answers the miner gave to the pool's own requests.
     pub replies: Vec<Value>,
     pub user: String,
+    pub password: String,
     /// A message read before the handshake began (by [`Conn::accept_miner`]).
     pub first: Option<Value>,
 }
@@ -223,6 +224,7 @@ impl Conn {
             failures: Vec::new(),
             replies: Vec::new(),
             user: String::new(),
+            password: String::new(),
             first: None,
         }
     }
@@ -316,6 +318,7 @@ impl Conn {
         ]}));
         let authorize = self.expect("mining.authorize");
         self.user = authorize["params"][0].as_str().unwrap().to_string();
+        self.password = authorize["params"][1].as_str().unwrap_or("").to_string();
         self.send(&json!({"id": authorize["id"], "error": null, "result": true}));
     }
 
