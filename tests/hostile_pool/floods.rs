@@ -1,6 +1,6 @@
 //! Floods, an absurd share target and malformed messages.
 
-use std::io::Write;
+use std::io::{BufRead, ErrorKind, Write};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -130,9 +130,26 @@ fn an_absurd_share_target_is_capped_and_said_once() {
         }
         let seconds = started.elapsed().as_secs_f64();
         let peak = peak_kib(pid).unwrap();
-        // Now the pool stops answering: the miner times out on the oldest
-        // share (--timeout 2) and, with --retries 0, ends.
-        while conn.next_submit().is_some() {}
+        // Now the pool stops answering shares but keeps talking (pings
+        // every 200 ms, so it is not silent): the miner times out on the
+        // oldest share (--timeout 2) and, with --retries 0, ends.
+        conn.writer
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut line = String::new();
+        let mut pinged = Instant::now();
+        loop {
+            match conn.reader.read_line(&mut line) {
+                Ok(0) => break,
+                Ok(_) => line.clear(),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                Err(_) => break,
+            }
+            if pinged.elapsed() >= Duration::from_millis(200) {
+                conn.send(&json!({"id": null, "method": "mining.ping", "params": []}));
+                pinged = Instant::now();
+            }
+        }
         (submits, seconds, peak, conn.failures, conn.replies)
     });
     let miner = start(&[
