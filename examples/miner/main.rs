@@ -41,7 +41,8 @@
 //!   the miner mines on the first that works, moves to the next when one
 //!   is unreachable, silent or refuses the user, and goes back to an
 //!   earlier one when it accepts connections again (checked every
-//!   `--failback SECS`, default 60).
+//!   `--failback SECS`, default 60; after a return that failed again,
+//!   twice as long, up to 16 times).
 //! - `--shares N`: exit (status 0) after N accepted shares.
 //! - `--timeout SECS` (default 120): a pool that sends nothing, or does not
 //!   answer a request, for this long is dropped and reconnected.

@@ -15,7 +15,8 @@
 //!   mining goes on there meanwhile;
 //! - while mining on a later pool, the earlier ones are probed every
 //!   `--failback` seconds, and the first that accepts a connection is
-//!   returned to.
+//!   returned to; a pool that then fails again before sending a job is
+//!   probed less and less often.
 //!
 //! The protocol subset is described in `docs/stratum.md`.
 
@@ -152,7 +153,16 @@ struct PoolState {
     refused: bool,
     /// Not tried before this time (a `client.reconnect` wait).
     not_before: Instant,
+    /// Not probed for a return before this time, and the wait after the
+    /// next failed return: a pool that accepts connections but fails
+    /// again is probed less and less often (`--failback` doubled each
+    /// time, at most [`MAX_FAILBACK_FACTOR`] times).
+    probe_not_before: Instant,
+    probe_wait: Duration,
 }
+
+/// How far a failed return stretches the `--failback` interval.
+const MAX_FAILBACK_FACTOR: u32 = 16;
 
 /// "pool 2 (HOST:PORT)" with several pools, "HOST:PORT" with one.
 fn name(config: &Config, index: usize, endpoint: &Endpoint) -> String {
@@ -199,6 +209,8 @@ pub fn run(config: &Config) -> ExitCode {
             endpoint: endpoint.clone(),
             refused: false,
             not_before: now,
+            probe_not_before: now,
+            probe_wait: config.failback,
         })
         .collect();
     let mut current = 0;
@@ -208,6 +220,8 @@ pub fn run(config: &Config) -> ExitCode {
     let mut round = 0usize;
     let mut backoff = FIRST_BACKOFF;
     let mut session_id = 0u64;
+    // The pool last returned to by failback, until it gets work or fails.
+    let mut returned: Option<usize> = None;
     let code = loop {
         session_id += 1;
         let endpoint = pools[current].endpoint.clone();
@@ -216,7 +230,7 @@ pub fn run(config: &Config) -> ExitCode {
             .map(|i| Failback {
                 index: i,
                 endpoint: config.pools[i].clone(),
-                not_before: pools[i].not_before,
+                not_before: pools[i].not_before.max(pools[i].probe_not_before),
             })
             .collect();
         let end = match endpoint.scheme {
@@ -288,9 +302,22 @@ pub fn run(config: &Config) -> ExitCode {
                     name(config, index, &pools[index].endpoint)
                 );
                 current = index;
+                returned = Some(index);
                 round = 0;
             }
             End::Lost { reason, got_work } => {
+                if returned.take() == Some(current) && !got_work {
+                    let pool = &mut pools[current];
+                    pool.probe_not_before = Instant::now() + pool.probe_wait;
+                    alert!(
+                        "{here} failed again after a return; next check in {}",
+                        format_duration(pool.probe_wait.as_secs_f64())
+                    );
+                    pool.probe_wait =
+                        (pool.probe_wait * 2).min(config.failback * MAX_FAILBACK_FACTOR);
+                } else if got_work {
+                    pools[current].probe_wait = config.failback;
+                }
                 if got_work {
                     failures = 0;
                     round = 0;

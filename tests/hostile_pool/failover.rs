@@ -12,11 +12,15 @@ fn fails_over_to_the_second_pool_and_returns_to_the_first() {
     let (first, first_url) = listener();
     let (second, second_url) = listener();
     let pool_one = thread::spawn(move || {
-        // Silent: reads the opening requests and says nothing.
+        // Silent: reads the opening requests and says nothing; again on
+        // the first return (connections that only check that it is back
+        // are skipped).
         let mut conn = Conn::accept(&first);
         conn.expect("mining.configure");
         while conn.next().is_some() {}
-        // Back: connections that only check it are skipped.
+        let mut conn = Conn::accept_miner(&first);
+        while conn.next().is_some() {}
+        // Working on the second return.
         let mut conn = Conn::accept_miner(&first);
         one_share(&mut conn, "one", 1, &[1, 1, 1, 1]);
         until_gone(&mut conn);
@@ -30,7 +34,15 @@ fn fails_over_to_the_second_pool_and_returns_to_the_first() {
                 .push(format!("password {:?} (-p pass)", conn.password));
         }
         until_gone(&mut conn);
-        conn.failures
+        // The miner comes back while the first pool fails again.
+        let mut failures = conn.failures;
+        let mut conn = Conn::accept(&second);
+        conn.handshake(Some(0x1fff_e000), &[2, 2, 2, 2]);
+        conn.set_difficulty(16);
+        conn.send(&PoolJob::new("two-b", 3, 16, &[2, 2, 2, 2], 0x1fff_e000).notify(true));
+        until_gone(&mut conn);
+        failures.append(&mut conn.failures);
+        failures
     });
     let miner = start(&[
         "-o",
@@ -64,6 +76,13 @@ fn fails_over_to_the_second_pool_and_returns_to_the_first() {
     );
     assert!(
         stdout.contains(&format!("pool 1 (127.0.0.1:{one}) is back: leaving pool 2")),
+        "{context}"
+    );
+    // The failed return: the next check waits --failback, then twice that.
+    assert!(
+        stderr.contains(&format!(
+            "pool 1 (127.0.0.1:{one}) failed again after a return; next check in 1 s"
+        )),
         "{context}"
     );
     for event in ["connected to", "new job", "share accepted", "is back"] {
