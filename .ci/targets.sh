@@ -134,13 +134,13 @@ has avx512f && native+=",avx512"
 has sha_ni && has sse4_1 && native+=",sha-ni"
 
 # Integration tests to run under QEMU (and with `compact-scalar`): all but
-# `miner_cli` and `stratum_pool`, which start the `miner` example as a child process that the
-# user-mode emulator does not follow (the example would be built for and
-# run on the host).
+# `miner_cli`, `stratum_pool` and `hostile_pool`, which start the `miner`
+# example as a child process that the user-mode emulator does not follow
+# (the example would be built for and run on the host).
 qemu_tests=(--lib)
 for file in tests/*.rs; do
     name=$(basename "$file" .rs)
-    case "$name" in miner_cli | stratum_pool) ;; *) qemu_tests+=(--test "$name") ;; esac
+    case "$name" in miner_cli | stratum_pool | hostile_pool) ;; *) qemu_tests+=(--test "$name") ;; esac
 done
 
 stage "compact-scalar: library and integration tests, natively"

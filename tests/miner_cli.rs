@@ -1,5 +1,6 @@
 //! The `miner` example as a user runs it: real headers, JSON output on
-//! every kernel, `--all`, and one-line errors for bad input.
+//! every kernel, `--all`, `--benchmark`, `--version`, the short options
+//! of cpuminer and cgminer, and one-line errors for bad input.
 #![cfg(feature = "std")]
 
 mod common;
@@ -266,6 +267,11 @@ fn bad_input_is_a_one_line_error_without_a_panic() {
             "cannot be used with",
         ),
         (vec!["--frobnicate".into()], "--frobnicate"),
+        (
+            vec!["--benchmark".into(), "--difficulty".into(), "1".into()],
+            "cannot be used with",
+        ),
+        (vec!["-t".into(), "0".into()], "--threads"),
     ];
     for (args, expected) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -438,4 +444,33 @@ fn the_readme_json_command_is_quick_and_bounded() {
     let count = report["count"].as_u64().unwrap();
     assert!(count <= 50_000_000, "{command}: {count} nonces");
     assert!(!nonces(&report).is_empty(), "{command}: no solution shown");
+}
+
+#[test]
+fn version_names_the_program_and_the_crate_version() {
+    let output = run(&["--version"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).trim_end(),
+        format!("miner {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn benchmark_hashes_every_nonce_and_finds_nothing() {
+    // The short forms -t and -q, as cpuminer users type them.
+    let report = run_json(&["--benchmark", "--count", "300000", "-t", "2", "-q"]);
+    assert_eq!(report["threads"], 2);
+    assert_eq!(report["start"], 0);
+    assert_eq!(report["count"], 300_000);
+    // No hash meets the target: the whole range is hashed.
+    assert_eq!(report["hash_count"], 300_000);
+    assert!(nonces(&report).is_empty());
+
+    let output = run(&["--benchmark", "--count", "100000", "-q"]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(text.starts_with("benchmark: kernel "), "{text}");
+    assert!(text.contains("benchmark: 100000 nonces in "), "{text}");
+    assert_eq!(stderr(&output), "");
 }

@@ -11,6 +11,8 @@
 //! cargo run --release --example miner -- --header HEX --start 0 --count 1000000 --bits 1d00ffff
 //! cargo run --release --example miner -- --count 5000000 --difficulty 0.0001 --all --json --threads 1
 //! cargo run --release --example miner -- --pool stratum+tcp://HOST:PORT --user NAME --password X
+//! cargo run --release --example miner -- -o stratum+tcp://A:3333 -o stratum+tcp://B:3333 -u NAME -p X -t 2
+//! cargo run --release --example miner -- --benchmark --count 100000000
 //! ```
 //!
 //! Solo options:
@@ -28,40 +30,69 @@
 //!   "mhs", "nonces": [...], "block_hashes": [...]}`: `hash_count` is how
 //!   many headers were hashed, `nonces` the winning nonces (ascending) and
 //!   `block_hashes` their block hashes in display order.
+//! - `--benchmark`: the hash rate only, without a pool: the built-in
+//!   header over `--start`/`--count` (default all 2^32 nonces) against a
+//!   target no hash meets.
 //!
-//! Pool options (see `docs/stratum.md`):
-//! - `--pool stratum+tcp://HOST:PORT`, `--user NAME`, `--password X`
-//!   (default `x`).
+//! Pool options (see `docs/stratum.md`); the short forms are those of
+//! cpuminer and cgminer:
+//! - `-o`, `--pool stratum+tcp://HOST:PORT`, `-u`, `--user NAME`, `-p`,
+//!   `--password X` (default `x`). `--pool` may be given several times:
+//!   the miner mines on the first that works, moves to the next when one
+//!   is unreachable, silent or refuses the user, and goes back to an
+//!   earlier one when it accepts connections again (checked every
+//!   `--failback SECS`, default 60; after a return that failed again,
+//!   twice as long, up to 16 times).
 //! - `--shares N`: exit (status 0) after N accepted shares.
 //! - `--timeout SECS` (default 120): a pool that sends nothing, or does not
 //!   answer a request, for this long is dropped and reconnected.
+//! - `--handshake-timeout SECS` (default 30): a pool that has not answered
+//!   the opening requests and sent a job this long after the connection
+//!   is dropped.
+//! - `--max-reconnect-wait SECS` (default 30): the longest wait a pool's
+//!   `client.reconnect` may ask for; `--allow-redirect` follows a
+//!   `client.reconnect` to another host (by default only another port of
+//!   the same host).
+//! - `--max-share-rate N` (default 10): shares sent per second at most; a
+//!   share target that gives more is said to be absurd, once, and the
+//!   extra shares are counted, not sent.
 //! - `--retries N`: give up (status 1) when the connection and then N
 //!   reconnections in a row fail (a connection that received a job resets
-//!   the count); by default it retries for ever, waiting 1, 2, 4, ... up to
-//!   60 seconds between attempts.
+//!   the count); by default it retries for ever, moving to the next pool
+//!   at once and, once every pool failed, waiting 1, 2, 4, ... up to 60
+//!   seconds.
 //! - `--no-version-rolling`: do not send `mining.configure` (BIP 310).
 //! - `--work-size N`: nonces searched per (extranonce2, version) pair
 //!   before the next version is rolled (default all 2^32).
 //!
 //! Common options:
-//! - `--threads N`: default all cores. `--kernel auto|scalar|sse41|avx2|sha-ni`
+//! - `-t`, `--threads N`: default all cores. `--kernel auto|scalar|sse41|avx2|sha-ni`
 //!   (any kernel name of the library); forcing one this CPU lacks fails.
 //! - Progress on stderr: the current hash rate (over the last interval),
 //!   nonces done and the time left for a finite range. On a terminal it
 //!   is one line rewritten every second; otherwise a line every five
-//!   seconds (`--progress SECS` to change). `--quiet` turns it off.
+//!   seconds (`--progress SECS` to change). `-q`, `--quiet` turns it off.
+//! - `-V`, `--version`: the program's name and version.
+//!
+//! Pool events (connected, a new job, a share accepted or rejected, a
+//! lost connection, a reconnection) are printed after the UTC time,
+//! `[2024-05-01 12:34:56]`. Text from a pool is printed escaped and cut
+//! (see `docs/stratum.md`).
 //!
 //! Exit status: 0 when the search ran (whether or not it found a nonce),
 //! or `--shares` were accepted; 1 when the built-in demo block's hash does
-//! not match, or the pool refused the user or could not be reached within
-//! `--retries`; 2 on bad input (a one-line message on stderr). A closed
+//! not match, or every pool refused the user, or none could be reached
+//! within `--retries`; 2 on bad input (a one-line message on stderr). A closed
 //! stdout ends the program quietly.
 
+mod endpoint;
+mod inbox;
 mod output;
 mod pool;
 mod pool_miner;
 mod progress;
 mod protocol;
+mod session;
 mod solo;
 
 use std::process::ExitCode;
@@ -73,7 +104,11 @@ use sha256d::{Engine, Kernel};
 use output::tell;
 
 #[derive(Parser, Debug)]
-#[command(about = "Mine Bitcoin block headers on all cores, solo or for a Stratum v1 pool")]
+#[command(
+    name = "miner",
+    version,
+    about = "Mine Bitcoin block headers on all cores, solo or for a Stratum v1 pool"
+)]
 pub struct Cli {
     /// 80-byte header, hex, wire format; its nonce is ignored [default: block 830,000]
     #[arg(long, value_name = "HEX")]
@@ -94,7 +129,7 @@ pub struct Cli {
     #[arg(long, value_name = "D", allow_negative_numbers = true)]
     difficulty: Option<f64>,
     /// Threads [default: all cores]
-    #[arg(long, value_name = "N")]
+    #[arg(short = 't', long, value_name = "N")]
     threads: Option<usize>,
     /// Kernel: auto or a kernel name (scalar, sse41, avx2, sha-ni, ...)
     #[arg(long, value_name = "NAME", default_value = "auto")]
@@ -106,25 +141,38 @@ pub struct Cli {
     #[arg(long)]
     json: bool,
     /// No progress lines on stderr
-    #[arg(long)]
+    #[arg(short = 'q', long)]
     quiet: bool,
     /// Seconds between progress lines [default: 1 on a terminal, else 5]
     #[arg(long, value_name = "SECS")]
     progress: Option<f64>,
-
-    /// Mine for a pool: stratum+tcp://HOST:PORT
+    /// Measure the hash rate without a pool: the built-in header against a target no hash meets
     #[arg(
+        long,
+        conflicts_with_all = ["header", "target", "bits", "difficulty", "all", "pool"]
+    )]
+    benchmark: bool,
+
+    /// Mine for a pool: stratum+tcp://HOST:PORT; several for failover, in order
+    #[arg(
+        short = 'o',
         long,
         value_name = "URL",
         requires = "user",
         conflicts_with_all = ["header", "start", "count", "target", "bits", "difficulty", "all", "json"]
     )]
-    pool: Option<String>,
+    pool: Vec<String>,
     /// Pool user (worker) name
-    #[arg(long, value_name = "NAME", requires = "pool")]
+    #[arg(short = 'u', long, value_name = "NAME", requires = "pool")]
     user: Option<String>,
     /// Pool password
-    #[arg(long, value_name = "X", default_value = "x", requires = "pool")]
+    #[arg(
+        short = 'p',
+        long,
+        value_name = "X",
+        default_value = "x",
+        requires = "pool"
+    )]
     password: String,
     /// Exit after this many accepted shares
     #[arg(long, value_name = "N", requires = "pool")]
@@ -132,6 +180,21 @@ pub struct Cli {
     /// Seconds without a message or an answer from the pool before reconnecting
     #[arg(long, value_name = "SECS", default_value_t = 120.0, requires = "pool")]
     timeout: f64,
+    /// Seconds for a new connection to answer the opening requests and send a job
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, requires = "pool")]
+    handshake_timeout: f64,
+    /// The longest wait a pool's client.reconnect may ask for, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, requires = "pool")]
+    max_reconnect_wait: f64,
+    /// Follow a client.reconnect to another host (another port is always followed)
+    #[arg(long, requires = "pool")]
+    allow_redirect: bool,
+    /// Seconds between checks that an earlier --pool is back
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, requires = "pool")]
+    failback: f64,
+    /// Shares sent per second at most
+    #[arg(long, value_name = "N", default_value_t = 10.0, requires = "pool")]
+    max_share_rate: f64,
     /// Give up after this many failed reconnections in a row [default: never]
     #[arg(long, value_name = "N", requires = "pool")]
     retries: Option<u32>,
@@ -201,9 +264,10 @@ fn main() -> ExitCode {
             ));
         }
         let style = progress::ProgressStyle::new(cli.progress, cli.quiet);
-        Ok(match &cli.pool {
-            Some(url) => Mode::Pool(pool::Config::new(&cli, url, engine, threads, style)?),
-            None => Mode::Solo(solo::Plan::new(&cli, engine, threads, style)?),
+        Ok(if cli.pool.is_empty() {
+            Mode::Solo(solo::Plan::new(&cli, engine, threads, style)?)
+        } else {
+            Mode::Pool(pool::Config::new(&cli, engine, threads, style)?)
         })
     });
     match planned {

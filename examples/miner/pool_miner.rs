@@ -2,12 +2,14 @@
 //! `ParallelSearch` (all cores, one engine) over the works of the current
 //! job, and reports every share it finds.
 //!
+//! Shares go to the [`Inbox`], which holds a bounded number: with an
+//! absurdly easy share target the extra ones are counted, not queued.
+//!
 //! The connection thread hands it a [`WorkOrder`] with [`Miner::set_work`];
 //! that raises the search's cancellation flag, so the threads drop the old
 //! work within one chunk (2^16 nonces) and start on the new one.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -16,7 +18,7 @@ use sha256d::parallel::{DEFAULT_CHUNK_SIZE, ParallelEnd, ParallelSearch};
 use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
 use sha256d::{BlockHash, Engine, NonceRange, Target};
 
-use crate::pool::Event;
+use crate::inbox::Inbox;
 use crate::protocol::NotifyFields;
 
 /// What to mine: one job of one connection.
@@ -83,7 +85,7 @@ pub struct Miner {
 
 impl Miner {
     /// Starts the thread, idle until the first [`Miner::set_work`].
-    pub fn start(engine: Engine, threads: usize, work_size: u64, events: Sender<Event>) -> Miner {
+    pub fn start(engine: Engine, threads: usize, work_size: u64, inbox: Arc<Inbox>) -> Miner {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 order: None,
@@ -99,7 +101,7 @@ impl Miner {
             engine,
             threads,
             work_size,
-            events,
+            inbox,
         };
         let thread = thread::Builder::new()
             .name("hashing".into())
@@ -146,7 +148,7 @@ struct Search {
     engine: Engine,
     threads: usize,
     work_size: u64,
-    events: Sender<Event>,
+    inbox: Arc<Inbox>,
 }
 
 impl Search {
@@ -186,8 +188,10 @@ impl Search {
             else {
                 return true;
             };
-            let mut slice = DEFAULT_CHUNK_SIZE * 16;
             let max_slice = max_slice(&order.target);
+            // Shares are reported when a slice ends: an easy target gets a
+            // short first slice too.
+            let mut slice = (DEFAULT_CHUNK_SIZE * 16).min(max_slice);
             for work in works {
                 let search_job = work.search_job(order.target);
                 let mut range = NonceRange::new(0, self.work_size).unwrap_or(NonceRange::FULL);
@@ -198,7 +202,7 @@ impl Search {
                         .cancel_flag(&self.shared.cancel)
                         .progress(&self.shared.hashed)
                         .search(&search_job, range.take(slice));
-                    for solution in &outcome.solutions {
+                    for (index, solution) in outcome.solutions.iter().enumerate() {
                         let share = work.share(solution.nonce);
                         let found = FoundShare {
                             session: order.session,
@@ -209,8 +213,12 @@ impl Search {
                             version_bits: share.version_bits(),
                             hash: solution.hash,
                         };
-                        if self.events.send(Event::Found(found)).is_err() {
-                            return false;
+                        if !self.inbox.push_share(found) {
+                            // The queue is full: the rest of this slice's
+                            // shares are counted, not built.
+                            let rest = outcome.solutions.len() - index - 1;
+                            self.inbox.count_dropped(rest as u64);
+                            break;
                         }
                     }
                     if outcome.end == ParallelEnd::Cancelled {
@@ -223,10 +231,8 @@ impl Search {
             true
         });
         if finished.unwrap_or(true) && !self.shared.cancel.load(Ordering::Relaxed) {
-            let _ = self.events.send(Event::Exhausted {
-                session: order.session,
-                job_id: order.notify.job_id.clone(),
-            });
+            self.inbox
+                .push_exhausted(order.session, order.notify.job_id.clone());
         }
     }
 }

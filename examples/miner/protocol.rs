@@ -1,16 +1,23 @@
 //! Stratum v1 messages: one JSON object per line, JSON-RPC 1.0 style.
 //!
 //! Everything from the pool is checked here, field by field; nothing in
-//! a message can make the miner panic. Requests the miner sends are built
+//! a message can make the miner panic. Error texts hold the pool's strings
+//! only through [`shown`] (escaped and cut). Requests the miner sends are built
 //! at the call sites with `serde_json` (and the submit parameters with the
 //! library's `Share::params`).
 
-use serde_json::Value;
-use sha256d::stratum::{Extranonce, Job, NotifyHex, VersionMask};
+use serde_json::{Map, Value};
+use sha256d::stratum::{Extranonce, Job, MAX_MERKLE_BRANCH_LEN, NotifyHex, VersionMask};
+
+use crate::output::{limit, shown};
 
 /// The longest line accepted from a pool. A `mining.notify` with a large
 /// coinbase and a full branch is a few kilobytes.
 pub const MAX_LINE: usize = 1 << 20;
+
+/// The longest job id accepted, in bytes: ids are short (pools use a few
+/// hex digits), and every share and unanswered submit holds a copy.
+pub const MAX_JOB_ID: usize = 256;
 
 /// A message from the pool.
 #[derive(Debug)]
@@ -30,29 +37,29 @@ pub enum Message {
 }
 
 /// An error answer: Stratum pools send `[code, "message", traceback]`;
-/// some send an object or a plain string.
+/// some send an object or a plain string. Held as it is shown: escaped,
+/// the code cut to [`limit::NAME`] and the message to [`limit::REASON`]
+/// characters.
 #[derive(Debug, Clone)]
 pub struct PoolError(pub String);
 
 impl PoolError {
     fn from_value(value: &Value) -> Option<PoolError> {
+        let both = |code: Option<&Value>, text: Option<&Value>| {
+            let code = code.map(Value::to_string).unwrap_or_default();
+            let text = text.and_then(Value::as_str).unwrap_or("no message");
+            PoolError(format!(
+                "{}: {}",
+                shown(&code, limit::NAME),
+                shown(text, limit::REASON)
+            ))
+        };
         match value {
             Value::Null => None,
-            Value::Array(items) => {
-                let code = items.first().map(Value::to_string).unwrap_or_default();
-                let text = items.get(1).and_then(Value::as_str).unwrap_or("no message");
-                Some(PoolError(format!("{code}: {text}")))
-            }
-            Value::Object(fields) => {
-                let code = fields.get("code").map(Value::to_string).unwrap_or_default();
-                let text = fields
-                    .get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("no message");
-                Some(PoolError(format!("{code}: {text}")))
-            }
-            Value::String(text) => Some(PoolError(text.clone())),
-            other => Some(PoolError(other.to_string())),
+            Value::Array(items) => Some(both(items.first(), items.get(1))),
+            Value::Object(fields) => Some(both(fields.get("code"), fields.get("message"))),
+            Value::String(text) => Some(PoolError(shown(text, limit::REASON))),
+            other => Some(PoolError(shown(&other.to_string(), limit::REASON))),
         }
     }
 }
@@ -63,31 +70,33 @@ impl std::fmt::Display for PoolError {
     }
 }
 
-/// At most `max` characters of `text`, for messages about bad input.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let mut out: String = text.chars().take(max).collect();
-    if text.chars().nth(max).is_some() {
-        out.push('…');
-    }
-    out
-}
-
 /// Parses one line. The error says what is wrong, for a warning.
 pub fn parse(line: &str) -> Result<Message, String> {
     let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
-    let Value::Object(object) = value else {
+    let Value::Object(mut object) = value else {
         return Err("not a JSON object".into());
     };
-    let id = object.get("id").cloned().unwrap_or(Value::Null);
-    if let Some(method) = object.get("method") {
-        let method = method.as_str().ok_or("method is not a string")?.to_owned();
-        let params = match object.get("params") {
+    let id = object.remove("id").unwrap_or(Value::Null);
+    if let Some(method) = object.remove("method") {
+        let Value::String(method) = method else {
+            return Err("method is not a string".into());
+        };
+        let params = match object.remove("params") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(params)) => params.clone(),
-            Some(_) => return Err(format!("{method}: params is not an array")),
+            Some(Value::Array(params)) => params,
+            Some(_) => {
+                return Err(format!(
+                    "{}: params is not an array",
+                    shown(&method, limit::NAME)
+                ));
+            }
         };
         return Ok(Message::Call { method, params, id });
     }
+    response(id, &mut object)
+}
+
+fn response(id: Value, object: &mut Map<String, Value>) -> Result<Message, String> {
     // A response: our ids are numbers; accept them echoed as strings too.
     let id = match &id {
         Value::Number(n) => n.as_u64(),
@@ -96,7 +105,7 @@ pub fn parse(line: &str) -> Result<Message, String> {
     }
     .ok_or("a response without a usable id")?;
     let error = object.get("error").and_then(PoolError::from_value);
-    let result = object.get("result").cloned().unwrap_or(Value::Null);
+    let result = object.remove("result").unwrap_or(Value::Null);
     Ok(Message::Response { id, result, error })
 }
 
@@ -115,6 +124,19 @@ pub struct NotifyFields {
 }
 
 impl NotifyFields {
+    /// The bytes of its text fields, for the bound on kept jobs.
+    pub fn size(&self) -> usize {
+        let branch: usize = self.merkle_branch.iter().map(String::len).sum();
+        self.job_id.len()
+            + self.prevhash.len()
+            + self.coinb1.len()
+            + self.coinb2.len()
+            + branch
+            + self.version.len()
+            + self.nbits.len()
+            + self.ntime.len()
+    }
+
     /// From `params`: job id, prevhash, coinb1, coinb2, branch, version,
     /// nbits, ntime, clean_jobs. The hex is checked by [`Self::job`].
     pub fn from_params(params: &[Value]) -> Result<NotifyFields, String> {
@@ -129,13 +151,27 @@ impl NotifyFields {
         };
         let merkle_branch = params[4]
             .as_array()
-            .ok_or("merkle_branch is not an array")?
+            .ok_or("merkle_branch is not an array")?;
+        if merkle_branch.len() > MAX_MERKLE_BRANCH_LEN {
+            return Err(format!(
+                "merkle_branch of {} hashes (at most {MAX_MERKLE_BRANCH_LEN})",
+                merkle_branch.len()
+            ));
+        }
+        let merkle_branch = merkle_branch
             .iter()
             .map(|h| h.as_str().map(str::to_owned))
             .collect::<Option<Vec<String>>>()
             .ok_or("merkle_branch holds something other than strings")?;
+        let job_id = text(0, "job_id")?;
+        if job_id.len() > MAX_JOB_ID {
+            return Err(format!(
+                "a job_id of {} bytes (at most {MAX_JOB_ID})",
+                job_id.len()
+            ));
+        }
         Ok(NotifyFields {
-            job_id: text(0, "job_id")?,
+            job_id,
             prevhash: text(1, "prevhash")?,
             coinb1: text(2, "coinb1")?,
             coinb2: text(3, "coinb2")?,
@@ -208,8 +244,18 @@ pub fn configure_result(
     match result.get("version-rolling") {
         Some(Value::Bool(true)) => {}
         Some(Value::Bool(false)) | None => return Ok(None),
-        Some(Value::String(reason)) => return Err(format!("version rolling refused: {reason}")),
-        Some(other) => return Err(format!("version-rolling is {other}")),
+        Some(Value::String(reason)) => {
+            return Err(format!(
+                "version rolling refused: {}",
+                shown(reason, limit::REASON)
+            ));
+        }
+        Some(other) => {
+            return Err(format!(
+                "version-rolling is {}",
+                shown(&other.to_string(), limit::EXCERPT)
+            ));
+        }
     }
     let mask = result
         .get("version-rolling.mask")

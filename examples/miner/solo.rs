@@ -50,6 +50,8 @@ pub struct Plan {
     progress: ProgressStyle,
     /// Mining the built-in block with its own target: check the answer.
     verify_demo: bool,
+    /// `--benchmark`: the hash rate only.
+    benchmark: bool,
 }
 
 impl Plan {
@@ -68,13 +70,20 @@ impl Plan {
             Target::from_be_hex(hex).map_err(|e| bad("--target", e))?
         } else if let Some(bits) = &cli.bits {
             parse_bits(bits)?
+        } else if cli.benchmark {
+            // Only an all-zero hash would meet it: every nonce is hashed.
+            Target::ZERO
         } else if let Some(difficulty) = cli.difficulty {
             Target::from_difficulty(difficulty).map_err(|e| bad("--difficulty", e))?
         } else {
             (header.bits.to_target()).map_err(|e| bad("the header's bits field", e))?
         };
 
-        let default_start = if demo { DEMO_NONCE - DEMO_LEAD } else { 0 };
+        let default_start = if demo && !cli.benchmark {
+            DEMO_NONCE - DEMO_LEAD
+        } else {
+            0
+        };
         let start = cli.start.unwrap_or(default_start);
         let range = match cli.count {
             Some(count) => NonceRange::new(start, count)
@@ -89,7 +98,8 @@ impl Plan {
             engine,
             threads,
             progress,
-            verify_demo: demo && own_target && range.contains(DEMO_NONCE),
+            verify_demo: demo && own_target && !cli.benchmark && range.contains(DEMO_NONCE),
+            benchmark: cli.benchmark,
         })
     }
 }
@@ -119,6 +129,12 @@ pub fn run(cli: &Cli, plan: &Plan) -> ExitCode {
 
     if cli.json {
         print_json(plan, &outcome, seconds);
+    } else if plan.benchmark {
+        say!(
+            "benchmark: {} nonces in {seconds:.2} s: {:.2} MH/s",
+            outcome.hashed,
+            mega_hashes_per_second(&outcome, seconds)
+        );
     } else {
         print_text(&outcome, seconds);
     }
@@ -198,6 +214,14 @@ fn print_plan(plan: &Plan) {
         Some(last) => format!("{}..={last}", plan.range.start()),
         None => "(empty)".to_string(),
     };
+    if plan.benchmark {
+        say!(
+            "benchmark: kernel {}, {} threads, nonces {range} of block 830,000's header, no pool, a target no hash meets",
+            plan.engine.kernel(),
+            plan.threads,
+        );
+        return;
+    }
     say!(
         "kernel {}, {} threads, nonces {range}, target {}",
         plan.engine.kernel(),
