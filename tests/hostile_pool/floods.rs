@@ -214,7 +214,7 @@ fn malformed_messages_are_ignored_and_long_lines_end_the_connection() {
             json!({"id": null, "method": "mining.set_difficulty", "params": [-1]}),
             json!({"id": null, "method": "mining.set_difficulty", "params": ["NaN"]}),
             json!({"id": null, "method": "mining.set_difficulty", "params": [1e308]}),
-            json!({"id": null, "method": "mining.set_extranonce", "params": ["0102", 17]}),
+            json!({"id": null, "method": "mining.set_extranonce", "params": ["0102", 33]}),
             json!({"id": null, "method": "mining.set_extranonce", "params": ["0102", -1]}),
             json!({"id": null, "method": "mining.set_extranonce", "params": ["zz", 4]}),
             json!({"id": null, "method": "mining.set_version_mask", "params": ["xyz"]}),

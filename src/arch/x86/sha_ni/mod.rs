@@ -12,15 +12,21 @@
 //! - [`streams`]: the state layout, rounds and schedule steps on `N`
 //!   streams, the constant tables, and the second hash's first sixteen
 //!   rounds, shared by the search and the batch;
-//! - [`search`]: the nonce search with SHA256MSG1/SHA256MSG2 schedules
-//!   (legacy SSE only);
+//! - [`search`]: the nonce search with SHA256MSG1/SHA256MSG2 schedules,
+//!   two streams, in intrinsics (legacy SSE only): the reference;
 //! - [`avx2_schedule`]: the nonce search with the first hash's schedule
-//!   computed by AVX2, when the CPU has it and it measures faster than
-//!   [`search`] there (`fastest_path`);
+//!   computed by AVX2;
+//! - `asm`, `search_asm` and `batch_asm` (x86-64): the same search, and
+//!   SHA-256d of many headers or Merkle nodes, with three or four streams
+//!   in hand-allocated `asm!`, where LLVM's allocation would spill;
 //! - [`batch`]: many messages of one length, SHA-256 or SHA-256d (the
 //!   64-byte Merkle batch among them, and one-shot hashes as one message);
 //! - [`compress`]: the single-message compression of any number of blocks,
 //!   behind plain hashing and the streaming hasher.
+//!
+//! Which search path runs is measured on the first search, never decided
+//! by CPU model ([`fastest_path`]); the batch of headers and Merkle nodes
+//! follows the search's stream count when an assembly path won.
 //!
 //! Without AVX2 (Intel Goldmont and Tremont have SHA-NI without it)
 //! everything here is legacy-SSE encoded, the SHA instructions having no
@@ -55,20 +61,13 @@ use core::sync::atomic::{AtomicU8, Ordering};
 use crate::arch::{Candidates, JobData, KernelImpl};
 use crate::sha256::Shape;
 
-/// Nonces hashed side by side by the SSE search. Two streams fit the
-/// sixteen XMM registers (about 10 stack references per nonce in the
-/// disassembly); three and four spill (80 and 142 per nonce). Measured
-/// with `examples/bench` on a KVM guest on AMD Zen 3, three alternating
-/// rounds, ratio to `sha2` in the same run: 2 streams 2.48-2.56x, 3
-/// streams 2.19-2.39x, 4 streams 1.68-2.13x. (An earlier measurement on
-/// bare-metal AMD Zen 4 had 4 streams ahead, 22-24 MH/s against 20 for 2;
-/// there the AVX2-schedule path, 33 MH/s, is the one chosen.) With the
-/// window in memory (see `streams::Window`) three streams spill only the
-/// window, and their best run beat two's, 27.9 against 26.5 MH/s, but not
-/// their median run, 20.3 against 21.4 (eight alternating runs of 60
-/// searches on that guest): they run 357 instructions per nonce against
-/// 311, which costs more than the latency they hide whenever the core is
-/// shared.
+/// Nonces hashed side by side by the intrinsics SSE search. Two streams
+/// fit the sixteen XMM registers (about 10 stack references per nonce in
+/// the disassembly); three and four spill (80 and 142 per nonce), which is
+/// why the three- and four-stream paths are assembly (`search_asm`).
+/// Measured with `examples/bench` on a KVM guest on AMD Zen 3, three
+/// alternating rounds, ratio to `sha2` in the same run: 2 streams
+/// 2.48-2.56x, 3 streams (spilling) 2.19-2.39x, 4 streams 1.68-2.13x.
 const SCAN_STREAMS: usize = 2;
 
 /// Proof that this CPU supports the kernel's instructions.
