@@ -97,6 +97,9 @@ pub use error::Error;
 pub use hash::{BlockHash, Sha256Hash, Sha256dHash, TxMerkleNode, Txid};
 pub use hashing::{Midstate, Sha256, sha256, sha256d};
 pub use header::{BlockHeader, HEADER_LEN};
+#[cfg(feature = "digest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "digest")))]
+pub use interop::Sha256Core;
 pub use kernel::Kernel;
 pub use many::{compression, sha256_each, sha256_many, sha256d_each, sha256d_many};
 pub use search::{NonceRange, SearchEnd, SearchJob, SearchOutcome, Solution};

@@ -224,7 +224,7 @@ impl<'a> ParallelSearch<'a> {
     /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
     /// # ))?;
     /// # let job = sha256d::SearchJob::new(&header, header.bits.to_target()?);
-    /// let easy = sha256d::SearchJob::new(&header, Target::MAX); // every nonce wins
+    /// let easy = sha256d::SearchJob::new(&header, Target::ALL_ONES); // every nonce wins
     /// let outcome = ParallelSearch::new(Engine::best())
     ///     .stop_at_first(true)
     ///     .search(&easy, NonceRange::new(7, 1_000)?);
@@ -621,7 +621,7 @@ mod tests {
     /// the top of the nonce space still returns the lowest one.
     #[test]
     fn stop_at_first_on_the_32_bit_cursor() {
-        let job = genesis_job(Target::MAX);
+        let job = genesis_job(Target::ALL_ONES);
         let range = NonceRange::from_start(u32::MAX - 9);
         let outcome = ParallelSearch::new(Engine::best())
             .threads(3)

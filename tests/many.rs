@@ -83,7 +83,7 @@ fn arrays_of_headers_digests_and_nodes() {
             .collect();
         for n in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 45] {
             let mut out = vec![[0u8; 32]; n];
-            engine.sha256_each(&arrays[..n], &mut out);
+            engine.sha256_each(&arrays[..n], &mut out).unwrap();
             let want: Vec<[u8; 32]> = arrays[..n].iter().map(|m| oracle_sha256(m)).collect();
             assert_eq!(
                 out,
@@ -91,7 +91,7 @@ fn arrays_of_headers_digests_and_nodes() {
                 "{}: sha256_each, {L} bytes, n = {n}",
                 engine.kernel()
             );
-            engine.sha256d_each(&arrays[..n], &mut out);
+            engine.sha256d_each(&arrays[..n], &mut out).unwrap();
             let want: Vec<[u8; 32]> = arrays[..n].iter().map(|m| oracle_sha256d(m)).collect();
             assert_eq!(
                 out,
@@ -100,18 +100,17 @@ fn arrays_of_headers_digests_and_nodes() {
                 engine.kernel()
             );
         }
-        // Only as many pairs as both sides have.
-        let mut out = vec![[0u8; 32]; 3];
-        engine.sha256d_each(&arrays[..7], &mut out);
-        assert_eq!(out[2], oracle_sha256d(&arrays[2]));
-        let mut out = vec![[1u8; 32]; 9];
-        engine.sha256d_each(&arrays[..4], &mut out);
-        assert_eq!(out[3], oracle_sha256d(&arrays[3]));
-        assert_eq!(
-            out[4..],
-            [[1u8; 32]; 5],
-            "outputs past the inputs untouched"
-        );
+        // Counts that differ: an error, and nothing written.
+        for (inputs, outputs) in [(7, 3), (4, 9), (0, 1), (1, 0)] {
+            let mut out = vec![[1u8; 32]; outputs];
+            let want = Err(sha256d::Error::InvalidLength {
+                expected: inputs,
+                found: outputs,
+            });
+            assert_eq!(engine.sha256_each(&arrays[..inputs], &mut out), want);
+            assert_eq!(engine.sha256d_each(&arrays[..inputs], &mut out), want);
+            assert!(out.iter().all(|o| *o == [1u8; 32]), "outputs untouched");
+        }
     }
     for engine in engines() {
         each::<32>(&engine);
@@ -132,7 +131,7 @@ fn the_64_byte_batch_is_the_many_message_path() {
     for engine in engines() {
         let mut batch = vec![[0u8; 32]; 21];
         let mut many = vec![[0u8; 32]; 21];
-        engine.sha256d_64_batch(&inputs, &mut batch);
+        engine.sha256d_64_batch(&inputs, &mut batch).unwrap();
         engine.sha256d_many(&bytes, 64, &mut many).unwrap();
         assert_eq!(batch, many, "{}", engine.kernel());
     }
@@ -183,9 +182,9 @@ fn crate_root_functions_use_the_best_engine() {
         .chunks_exact(80)
         .map(|m| m.try_into().unwrap())
         .collect();
-    sha256d::sha256d_each(&headers, &mut root);
+    sha256d::sha256d_each(&headers, &mut root).unwrap();
     assert_eq!(root, best);
-    sha256d::sha256_each(&headers, &mut root);
+    sha256d::sha256_each(&headers, &mut root).unwrap();
     sha256d::sha256_many(&bytes, 80, &mut best).unwrap();
     assert_eq!(root, best);
     assert_eq!(root[12], oracle_sha256(&headers[12]));
@@ -201,8 +200,8 @@ proptest! {
         let mut want = vec![[0u8; 32]; n];
         let mut want_d = vec![[0u8; 32]; n];
         for (i, m) in bytes.chunks_exact(len.max(1)).take(n).enumerate() {
-            want[i] = scalar.sha256(&m[..len]);
-            want_d[i] = scalar.sha256d(&m[..len]);
+            want[i] = scalar.sha256(&m[..len]).to_byte_array();
+            want_d[i] = scalar.sha256d(&m[..len]).to_byte_array();
         }
         if len == 0 {
             want.fill(oracle_sha256(b""));

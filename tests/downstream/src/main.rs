@@ -99,9 +99,9 @@ fn bitcoin_types() -> Result<(), Box<dyn Error>> {
     assert_eq!("1d00ffff".parse::<CompactTarget>()?, compact);
     assert_eq!(format!("{compact:08x}"), "1d00ffff");
     assert!(Target::from_difficulty(2.0)? < target);
-    let mut targets = [Target::MAX, target, Target::ZERO];
+    let mut targets = [Target::ALL_ONES, target, Target::ZERO];
     targets.sort();
-    assert_eq!(targets, [Target::ZERO, target, Target::MAX]);
+    assert_eq!(targets, [Target::ZERO, target, Target::ALL_ONES]);
     // Headers as text.
     let header: BlockHeader = GENESIS_HEADER.parse()?;
     assert_eq!(header.to_string(), GENESIS_HEADER);
