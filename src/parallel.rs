@@ -21,6 +21,22 @@
 //! hashed on its own. The optional progress counter is any
 //! [`ProgressCounter`]: an `AtomicU64` where the target has one, or an
 //! `AtomicU32` or `AtomicUsize` anywhere.
+//!
+//! ```
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use sha256d::parallel::ParallelSearch;
+//! use sha256d::{BlockHeader, Engine, NonceRange, SearchJob, Target};
+//!
+//! let job = SearchJob::new(&BlockHeader::default(), Target::ALL_ONES); // every nonce wins
+//! let done = AtomicU32::new(0);
+//! let outcome = ParallelSearch::new(Engine::best())
+//!     .threads(2)
+//!     .stop_at_first(true)
+//!     .progress(&done)
+//!     .search(&job, NonceRange::FULL);
+//! assert_eq!(outcome.solutions[0].nonce, 0);
+//! assert!(done.load(Ordering::Relaxed) >= 1);
+//! ```
 
 use core::fmt;
 use core::num::NonZeroUsize;
@@ -324,6 +340,12 @@ impl<'a> ParallelSearch<'a> {
     /// assert_eq!(outcome.solutions[0].hash, header.block_hash());
     /// # Ok::<(), sha256d::Error>(())
     /// ```
+    ///
+    /// # Panics
+    /// If the operating system cannot start a thread (as
+    /// [`std::thread::Scope::spawn`] does), and if a search thread panics,
+    /// which only a bug in a kernel could cause: the panic is passed on
+    /// rather than a partial result returned.
     pub fn search(&self, job: &SearchJob, range: NonceRange) -> ParallelOutcome {
         let (chunk_size, chunk_count) = chunk_plan(range.count(), self.chunk_size);
         let threads = usize::try_from(chunk_count)
@@ -476,6 +498,16 @@ fn chunk_plan(count: u64, chunk_size: u64) -> (u64, u32) {
 /// last nonce of a search over all 2^32, where it wraps to zero. Implement
 /// it for another counter (an atomic emulated with a lock, say) to use
 /// that.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use sha256d::parallel::ProgressCounter;
+///
+/// let counter = AtomicUsize::new(0);
+/// counter.add_nonces(1_000);
+/// counter.add_nonces(24);
+/// assert_eq!(counter.load(Ordering::Relaxed), 1_024);
+/// ```
 pub trait ProgressCounter: fmt::Debug + Sync {
     /// Adds `nonces` finished nonces.
     fn add_nonces(&self, nonces: u64);
