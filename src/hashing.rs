@@ -134,7 +134,7 @@ impl Sha256 {
 
     /// The compression, chosen now if it was not yet.
     #[inline]
-    pub(crate) fn compressor(&mut self) -> Compressor {
+    fn compressor(&mut self) -> Compressor {
         *self.compressor.get_or_insert_with(Compressor::best)
     }
 

@@ -37,7 +37,6 @@ macro_rules! define_kernel_enum {
             /// half the instructions (the README's Kernels section says
             /// more).
             ///
-            ///
             /// A slice, so that a kernel added in a later version changes
             /// its length, not its type.
             ///

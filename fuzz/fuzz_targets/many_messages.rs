@@ -39,8 +39,8 @@ fuzz_target!(|input: Input| {
     let mut want_d = vec![[0u8; 32]; n];
     for i in 0..n {
         let m = &messages[i * len..(i + 1) * len];
-        want[i] = scalar.sha256(m);
-        want_d[i] = scalar.sha256d(m);
+        want[i] = scalar.sha256(m).to_byte_array();
+        want_d[i] = scalar.sha256d(m).to_byte_array();
         let oracle: [u8; 32] = sha2::Sha256::digest(m).into();
         assert_eq!(want[i], oracle, "scalar against sha2, {len} bytes");
     }
@@ -68,9 +68,9 @@ fuzz_target!(|input: Input| {
 
         // The same bytes as headers: every kernel finds the same first
         // failure (or none) as scalar.
-        let headers: Vec<[u8; 80]> = messages
+        let headers: Vec<sha256d::BlockHeader> = messages
             .chunks_exact(80)
-            .map(|h| h.try_into().unwrap())
+            .map(|h| sha256d::BlockHeader::from_slice(h).unwrap())
             .collect();
         assert_eq!(
             engine.check_header_chain(None, &headers),
