@@ -35,7 +35,7 @@ fn check() -> Result<(), sha256d::Error> {
     let mut pairs = [[0u8; 64]; 3];
     pairs[1][0] = 1;
     let mut hashes = [[0u8; 32]; 3];
-    engine.sha256d_64_batch(&pairs, &mut hashes);
+    engine.sha256d_64_batch(&pairs, &mut hashes)?;
     let ok = outcome.found == 1
         && found[0].nonce == header.nonce
         && found[0].hash == header.block_hash()
