@@ -8,12 +8,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 limit=300000
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
+# Where cargo leaves the `.crate` differs between versions (a dry run of
+# publish puts it under target/package/tmp-crate/ on recent ones): remove
+# old ones, then take the one this run writes.
+find target/package -name "sha256d-$version.crate" -delete 2>/dev/null || true
+
 # Uncommitted changes are packaged too, so a local run checks the tree as
 # it is; CI runs on a clean checkout.
 cargo publish --dry-run --locked --allow-dirty
 
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
-crate="target/package/sha256d-$version.crate"
+crate=$(find target/package -name "sha256d-$version.crate" | head -n1)
+if [ -z "$crate" ]; then
+    echo "cargo publish --dry-run left no sha256d-$version.crate under target/package" >&2
+    exit 1
+fi
 size=$(stat -c %s "$crate")
 files=$(tar tzf "$crate" | wc -l)
 echo "$crate: $size bytes, $files files (limit $limit bytes)"
