@@ -10,7 +10,7 @@ use crate::arch::compress::Compressor;
 use crate::arch::{Candidates, JobData, KernelImpl};
 use crate::search::{self, NonceRange, SearchJob, SearchOutcome, Solution};
 use crate::sha256::{self, Shape};
-use crate::{BlockHash, BlockHeader, Error, Kernel, Target};
+use crate::{BlockHash, BlockHeader, Error, Kernel, Sha256dHash, Target};
 
 impl Kernel {
     /// Looks a kernel up by [`Kernel::name`] (ASCII case ignored).
@@ -342,7 +342,7 @@ impl Engine {
     ///
     /// ```
     /// let inputs = [[1u8; 64], [2; 64]];
-    /// let mut outputs = [[0u8; 32]; 2];
+    /// let mut outputs = [sha256d::Sha256dHash::default(); 2];
     /// sha256d::Engine::best().sha256d_64_batch(&inputs, &mut outputs)?;
     /// assert_eq!(outputs[1], sha256d::sha256d(&[2; 64]));
     /// # Ok::<(), sha256d::Error>(())
@@ -354,7 +354,7 @@ impl Engine {
     pub fn sha256d_64_batch(
         &self,
         inputs: &[[u8; 64]],
-        outputs: &mut [[u8; 32]],
+        outputs: &mut [Sha256dHash],
     ) -> Result<(), Error> {
         self.sha256d_each(inputs, outputs)
     }

@@ -21,6 +21,37 @@ use crate::hashing::{Sha256, hash_one};
 use crate::sha256::Shape;
 use crate::{Engine, Error, Kernel, Sha256Hash, Sha256dHash};
 
+/// Messages hashed per call into the kernel when the outputs are typed:
+/// they land in a stack buffer of raw digests first (1.5 KiB), and 48 is a
+/// multiple of every kernel's group width (2 or 3 SHA streams, 4, 8 or 16
+/// lanes), so no call but the last ends with a short group.
+const GROUP: usize = 48;
+
+impl Engine {
+    /// The `out.len()` messages of `shape`'s length laid end to end in
+    /// `messages` (already checked to fit), hashed into typed outputs a
+    /// group at a time.
+    fn hash_into<H: From<[u8; 32]>>(
+        &self,
+        messages: &[u8],
+        shape: &Shape,
+        double: bool,
+        out: &mut [H],
+    ) {
+        let len = shape.len;
+        let mut digests = [[0u8; 32]; GROUP];
+        for (group, outputs) in out.chunks_mut(GROUP).enumerate() {
+            let first = group * GROUP * len;
+            let group_messages = &messages[first..first + outputs.len() * len];
+            let digests = &mut digests[..outputs.len()];
+            self.backend_hash_many(group_messages, shape, double, digests);
+            for (output, digest) in outputs.iter_mut().zip(digests.iter()) {
+                *output = H::from(*digest);
+            }
+        }
+    }
+}
+
 /// One output per message, or the error that says why not.
 pub(crate) fn check_counts(messages: usize, outputs: usize) -> Result<(), Error> {
     if messages == outputs {
@@ -53,7 +84,7 @@ impl Engine {
     /// ```
     /// let engine = sha256d::Engine::best();
     /// let records = b"0123456789abcdef0123456789abcdef012";
-    /// let mut digests = [[0u8; 32]; 5];
+    /// let mut digests = [sha256d::Sha256Hash::default(); 5];
     /// engine.sha256_many(records, 7, &mut digests)?;
     /// assert_eq!(digests[1], sha256d::sha256(b"789abcd"));
     /// # Ok::<(), sha256d::Error>(())
@@ -66,10 +97,10 @@ impl Engine {
         &self,
         messages: &[u8],
         len: usize,
-        out: &mut [[u8; 32]],
+        out: &mut [Sha256Hash],
     ) -> Result<(), Error> {
         check_lengths(messages, len, out.len())?;
-        self.backend_hash_many(messages, &Shape::new(len), false, out);
+        self.hash_into(messages, &Shape::new(len), false, out);
         Ok(())
     }
 
@@ -79,7 +110,7 @@ impl Engine {
     /// ```
     /// let engine = sha256d::Engine::best();
     /// let txids = [[7u8; 32], [8; 32]];
-    /// let mut hashes = [[0u8; 32]; 2];
+    /// let mut hashes = [sha256d::Sha256dHash::default(); 2];
     /// engine.sha256d_many(txids.as_flattened(), 32, &mut hashes)?;
     /// assert_eq!(hashes[1], sha256d::sha256d(&[8; 32]));
     /// # Ok::<(), sha256d::Error>(())
@@ -92,10 +123,10 @@ impl Engine {
         &self,
         messages: &[u8],
         len: usize,
-        out: &mut [[u8; 32]],
+        out: &mut [Sha256dHash],
     ) -> Result<(), Error> {
         check_lengths(messages, len, out.len())?;
-        self.backend_hash_many(messages, &Shape::new(len), true, out);
+        self.hash_into(messages, &Shape::new(len), true, out);
         Ok(())
     }
 
@@ -104,7 +135,7 @@ impl Engine {
     ///
     /// ```
     /// let records = [*b"record 1", *b"record 2", *b"record 3"];
-    /// let mut digests = [[0u8; 32]; 3];
+    /// let mut digests = [sha256d::Sha256Hash::default(); 3];
     /// sha256d::Engine::best().sha256_each(&records, &mut digests)?;
     /// assert_eq!(digests[2], sha256d::sha256(b"record 3"));
     /// // A length mismatch is an error, not a partial result.
@@ -119,10 +150,10 @@ impl Engine {
     pub fn sha256_each<const L: usize>(
         &self,
         messages: &[[u8; L]],
-        out: &mut [[u8; 32]],
+        out: &mut [Sha256Hash],
     ) -> Result<(), Error> {
         check_counts(messages.len(), out.len())?;
-        self.backend_hash_many(messages.as_flattened(), &Shape::new(L), false, out);
+        self.hash_into(messages.as_flattened(), &Shape::new(L), false, out);
         Ok(())
     }
 
@@ -137,9 +168,9 @@ impl Engine {
     ///     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
     /// ))?;
     /// let headers = [genesis.to_bytes(); 3];
-    /// let mut hashes = [[0u8; 32]; 3];
+    /// let mut hashes = [sha256d::Sha256dHash::default(); 3];
     /// Engine::best().sha256d_each(&headers, &mut hashes)?;
-    /// assert_eq!(hashes[2], genesis.block_hash().to_byte_array());
+    /// assert_eq!(sha256d::BlockHash::from(hashes[2]), genesis.block_hash());
     /// # Ok::<(), sha256d::Error>(())
     /// ```
     ///
@@ -149,10 +180,10 @@ impl Engine {
     pub fn sha256d_each<const L: usize>(
         &self,
         messages: &[[u8; L]],
-        out: &mut [[u8; 32]],
+        out: &mut [Sha256dHash],
     ) -> Result<(), Error> {
         check_counts(messages.len(), out.len())?;
-        self.backend_hash_many(messages.as_flattened(), &Shape::new(L), true, out);
+        self.hash_into(messages.as_flattened(), &Shape::new(L), true, out);
         Ok(())
     }
 
@@ -227,18 +258,18 @@ pub fn compression() -> Kernel {
 /// end in `messages`, with the best engine; see [`Engine::sha256_many`].
 ///
 /// ```
-/// let mut digests = [[0u8; 32]; 2];
+/// let mut digests = [sha256d::Sha256Hash::default(); 2];
 /// sha256d::sha256_many(b"abcdef", 3, &mut digests)?;
 /// assert_eq!(digests[1], sha256d::sha256(b"def"));
 /// // Six bytes are not three messages of three bytes.
-/// assert!(sha256d::sha256_many(b"abcdef", 3, &mut [[0u8; 32]; 3]).is_err());
+/// assert!(sha256d::sha256_many(b"abcdef", 3, &mut [Default::default(); 3]).is_err());
 /// # Ok::<(), sha256d::Error>(())
 /// ```
 ///
 /// # Errors
 /// [`Error::InvalidLength`] unless `messages` is exactly `len * out.len()`
 /// bytes.
-pub fn sha256_many(messages: &[u8], len: usize, out: &mut [[u8; 32]]) -> Result<(), Error> {
+pub fn sha256_many(messages: &[u8], len: usize, out: &mut [Sha256Hash]) -> Result<(), Error> {
     Engine::best().sha256_many(messages, len, out)
 }
 
@@ -246,7 +277,7 @@ pub fn sha256_many(messages: &[u8], len: usize, out: &mut [[u8; 32]]) -> Result<
 /// end in `messages`, with the best engine; see [`Engine::sha256_many`].
 ///
 /// ```
-/// let mut hashes = [[0u8; 32]; 2];
+/// let mut hashes = [sha256d::Sha256dHash::default(); 2];
 /// sha256d::sha256d_many(b"abcdef", 3, &mut hashes)?;
 /// assert_eq!(hashes[0], sha256d::sha256d(b"abc"));
 /// # Ok::<(), sha256d::Error>(())
@@ -255,7 +286,7 @@ pub fn sha256_many(messages: &[u8], len: usize, out: &mut [[u8; 32]]) -> Result<
 /// # Errors
 /// [`Error::InvalidLength`] unless `messages` is exactly `len * out.len()`
 /// bytes.
-pub fn sha256d_many(messages: &[u8], len: usize, out: &mut [[u8; 32]]) -> Result<(), Error> {
+pub fn sha256d_many(messages: &[u8], len: usize, out: &mut [Sha256dHash]) -> Result<(), Error> {
     Engine::best().sha256d_many(messages, len, out)
 }
 
@@ -264,7 +295,7 @@ pub fn sha256d_many(messages: &[u8], len: usize, out: &mut [[u8; 32]]) -> Result
 ///
 /// ```
 /// let keys = [[1u8; 33], [2; 33]];
-/// let mut digests = [[0u8; 32]; 2];
+/// let mut digests = [sha256d::Sha256Hash::default(); 2];
 /// sha256d::sha256_each(&keys, &mut digests)?;
 /// assert_eq!(digests[0], sha256d::sha256(&[1; 33]));
 /// # Ok::<(), sha256d::Error>(())
@@ -275,7 +306,7 @@ pub fn sha256d_many(messages: &[u8], len: usize, out: &mut [[u8; 32]]) -> Result
 /// message.
 pub fn sha256_each<const L: usize>(
     messages: &[[u8; L]],
-    out: &mut [[u8; 32]],
+    out: &mut [Sha256Hash],
 ) -> Result<(), Error> {
     Engine::best().sha256_each(messages, out)
 }
@@ -285,7 +316,7 @@ pub fn sha256_each<const L: usize>(
 ///
 /// ```
 /// let txids = [[7u8; 32]; 10];
-/// let mut hashes = [[0u8; 32]; 10];
+/// let mut hashes = [sha256d::Sha256dHash::default(); 10];
 /// sha256d::sha256d_each(&txids, &mut hashes)?;
 /// assert_eq!(hashes[9], sha256d::sha256d(&[7u8; 32]));
 /// # Ok::<(), sha256d::Error>(())
@@ -296,7 +327,7 @@ pub fn sha256_each<const L: usize>(
 /// message.
 pub fn sha256d_each<const L: usize>(
     messages: &[[u8; L]],
-    out: &mut [[u8; 32]],
+    out: &mut [Sha256dHash],
 ) -> Result<(), Error> {
     Engine::best().sha256d_each(messages, out)
 }

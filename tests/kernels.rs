@@ -10,7 +10,9 @@ use common::{
     target_equal_to_hash, target_with_top,
 };
 use proptest::prelude::*;
-use sha256d::{BlockHeader, Engine, Kernel, NonceRange, SearchEnd, SearchJob, Solution, Target};
+use sha256d::{
+    BlockHeader, Engine, Kernel, NonceRange, SearchEnd, SearchJob, Sha256dHash, Solution, Target,
+};
 
 fn genesis() -> [u8; 80] {
     genesis_bytes()
@@ -253,13 +255,13 @@ fn batch_of_64_byte_inputs_matches_scalar_for_every_count() {
     let expected: Vec<[u8; 32]> = inputs.iter().map(|i| sha256d::sha256d(i).into()).collect();
     for engine in engines() {
         for n in (0..=40).chain([63, 64, 65, 255, 300]) {
-            let mut out = vec![[0u8; 32]; n];
+            let mut out = vec![Sha256dHash::default(); n];
             engine.sha256d_64_batch(&inputs[..n], &mut out).unwrap();
             assert_eq!(out, expected[..n], "kernel {}, n = {n}", engine.kernel());
         }
         // Output shorter or longer than the input: an error, nothing written.
         for outputs in [5, 10] {
-            let mut out = vec![[1u8; 32]; outputs];
+            let mut out = vec![Sha256dHash::from_byte_array([1; 32]); outputs];
             assert_eq!(
                 engine.sha256d_64_batch(&inputs[..9], &mut out),
                 Err(sha256d::Error::InvalidLength {
@@ -342,13 +344,13 @@ proptest! {
                 input
             })
             .collect();
-        let mut expected = vec![[0u8; 32]; n];
+        let mut expected = vec![Sha256dHash::default(); n];
         Engine::scalar().sha256d_64_batch(&inputs, &mut expected).unwrap();
         for (input, out) in inputs.iter().zip(&expected) {
             prop_assert_eq!(*out, sha256d::sha256d(input));
         }
         for engine in engines() {
-            let mut out = vec![[0u8; 32]; n];
+            let mut out = vec![Sha256dHash::default(); n];
             engine.sha256d_64_batch(&inputs, &mut out).unwrap();
             prop_assert_eq!(&out, &expected, "kernel {}", engine.kernel());
         }

@@ -47,11 +47,12 @@ fuzz_target!(|input: Input| {
 
     for engine in engines() {
         let kernel = engine.kernel();
-        let mut got = vec![[0u8; 32]; n];
+        let mut got = vec![sha256d::Sha256Hash::default(); n];
         engine.sha256_many(&messages, len, &mut got).unwrap();
         assert_eq!(got, want, "{kernel}: SHA-256 of {n} x {len} bytes");
-        engine.sha256d_many(&messages, len, &mut got).unwrap();
-        assert_eq!(got, want_d, "{kernel}: SHA-256d of {n} x {len} bytes");
+        let mut got_d = vec![sha256d::Sha256dHash::default(); n];
+        engine.sha256d_many(&messages, len, &mut got_d).unwrap();
+        assert_eq!(got_d, want_d, "{kernel}: SHA-256d of {n} x {len} bytes");
         assert_eq!(engine.sha256d(&messages[..len.min(total)]), scalar.sha256d(&messages[..len.min(total)]));
 
         // A byte count that does not match is an error, not a panic.
