@@ -24,7 +24,11 @@ section "all features together"
 # Lints and docs with every feature are .ci/run's clippy and doc stages;
 # here the unit tests and the examples of the feature-gated items (the
 # other examples run in the README's test command).
-cargo test --locked --profile dev --all-features --lib --test bitcoin_interop
+# With every feature: the names shared with the bitcoin crate, and HMAC and
+# HKDF over the crate's hasher (RFC 4231 and 5869); `zeroize` is tested
+# here only (its unit test is in the library's).
+cargo test --locked --profile dev --all-features --lib --test bitcoin_interop \
+    --test shared_names --test hmac_hkdf
 cargo test --locked --profile dev --all-features --doc interop
 if rustup toolchain list | grep -q '^nightly'; then
     # As docs.rs builds it: the doc(cfg) labels on feature-gated items.

@@ -11,7 +11,8 @@
 
 use core::fmt;
 
-use crate::{BlockHash, CompactTarget, Engine, Error, HEADER_LEN, Target};
+use crate::sha256::Shape;
+use crate::{BlockHash, BlockHeader, CompactTarget, Engine, Error, HEADER_LEN, Target};
 
 /// Headers hashed per call into the many-message path: enough to fill every
 /// kernel's lanes or streams many times, little enough for the stack (1.5
@@ -22,6 +23,16 @@ use crate::{BlockHash, CompactTarget, Engine, Error, HEADER_LEN, Target};
 const GROUP: usize = 48;
 
 /// Where a header chain first fails a check, and why.
+///
+/// ```
+/// use sha256d::{BlockHeader, ChainErrorKind};
+/// let header = BlockHeader::default(); // bits 0: no valid target
+/// let error = sha256d::check_header_chain(None, &[header]).unwrap_err();
+/// assert_eq!(error.index, 0);
+/// assert!(matches!(error.kind, ChainErrorKind::InvalidBits { .. }));
+/// assert_eq!(error.to_string(), "header 0 has invalid bits 0x00000000: compact target is zero");
+/// let _: &dyn core::error::Error = &error;
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChainError {
     /// Index of the failing header in the slice.
@@ -31,10 +42,18 @@ pub struct ChainError {
 }
 
 /// The check a header fails.
+///
+/// ```
+/// use sha256d::{BlockHeader, ChainErrorKind};
+/// let mut header = BlockHeader::default();
+/// header.bits = 0x207fffff.into(); // regtest's easiest target
+/// let error = sha256d::check_header_chain(Some(header.block_hash()), &[header]).unwrap_err();
+/// assert!(matches!(error.kind, ChainErrorKind::BrokenLink { .. }));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ChainErrorKind {
-    /// Its previous-block field (bytes 4..36) is not the hash of the header
+    /// Its previous-block field is not the hash of the header
     /// before it (or of the block the check was told to start after).
     BrokenLink {
         /// The hash of the previous header.
@@ -77,8 +96,9 @@ impl fmt::Display for ChainError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for ChainError {}
+/// `core::error::Error` (the trait `std::error::Error` re-exports), with
+/// or without the `std` feature, like [`Error`].
+impl core::error::Error for ChainError {}
 
 /// The `bits` field's target, remembered for the next header (consecutive
 /// headers share it for 2,016 blocks at a time).
@@ -98,18 +118,17 @@ impl TargetCache {
 }
 
 impl Engine {
-    /// Checks that `headers` (80 bytes each, as serialized) form a chain:
-    /// each header's previous-block field is the hash of the header before
-    /// it, and its hash meets the target of its own `bits` field. The
-    /// first header must follow `previous` if given; with `None` its link
-    /// is not checked.
+    /// Checks that `headers` form a chain: each header's previous-block
+    /// field is the hash of the header before it, and its hash meets the
+    /// target of its own `bits` field. The first header must follow
+    /// `previous` if given; with `None` its link is not checked.
     ///
     /// Returns the hash of the last header (`previous` for an empty
     /// slice), from which the next slice of the chain can be checked.
     ///
     /// ```
-    /// use sha256d::{BlockHash, ChainErrorKind, Engine};
-    /// let genesis: [u8; 80] = sha256d::hex::decode_array(concat!(
+    /// use sha256d::{BlockHash, BlockHeader, ChainErrorKind, Engine};
+    /// let genesis = BlockHeader::from_hex(concat!(
     ///     "0100000000000000000000000000000000000000000000000000000000000000",
     ///     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
     ///     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
@@ -132,39 +151,37 @@ impl Engine {
     pub fn check_header_chain(
         &self,
         previous: Option<BlockHash>,
-        headers: &[[u8; HEADER_LEN]],
+        headers: &[BlockHeader],
     ) -> Result<Option<BlockHash>, ChainError> {
-        let mut previous = previous.map(BlockHash::to_byte_array);
+        let mut previous = previous;
         let mut targets = TargetCache {
             bits: 0,
             target: Err(Error::CompactZero),
         };
+        let mut wire = [[0u8; HEADER_LEN]; GROUP];
         let mut hashes = [[0u8; 32]; GROUP];
         for (group_index, group) in headers.chunks(GROUP).enumerate() {
+            let wire = &mut wire[..group.len()];
+            for (bytes, header) in wire.iter_mut().zip(group) {
+                *bytes = header.to_bytes();
+            }
             let hashes = &mut hashes[..group.len()];
-            self.sha256d_each(group, hashes);
+            self.backend_hash_many(wire.as_flattened(), &Shape::new(HEADER_LEN), true, hashes);
             for (offset, (header, hash)) in group.iter().zip(hashes.iter()).enumerate() {
                 let index = group_index * GROUP + offset;
                 let fail = |kind| Err(ChainError { index, kind });
-                if let Some(expected) = &previous
-                    && header[4..36] != expected[..]
+                if let Some(expected) = previous
+                    && header.prev_blockhash != expected
                 {
-                    let mut found = [0u8; 32];
-                    found.copy_from_slice(&header[4..36]);
                     return fail(ChainErrorKind::BrokenLink {
-                        expected: BlockHash::from_byte_array(*expected),
-                        found: BlockHash::from_byte_array(found),
+                        expected,
+                        found: header.prev_blockhash,
                     });
                 }
-                let bits = u32::from_le_bytes([header[72], header[73], header[74], header[75]]);
-                let target = match targets.target(bits) {
+                let bits = header.bits;
+                let target = match targets.target(bits.to_consensus()) {
                     Ok(target) => target,
-                    Err(error) => {
-                        return fail(ChainErrorKind::InvalidBits {
-                            bits: CompactTarget::from_consensus(bits),
-                            error,
-                        });
-                    }
+                    Err(error) => return fail(ChainErrorKind::InvalidBits { bits, error }),
                 };
                 if !target.is_met_by(hash) {
                     return fail(ChainErrorKind::HashAboveTarget {
@@ -172,20 +189,34 @@ impl Engine {
                         target,
                     });
                 }
-                previous = Some(*hash);
+                previous = Some(BlockHash::from_byte_array(*hash));
             }
         }
-        Ok(previous.map(BlockHash::from_byte_array))
+        Ok(previous)
     }
 }
 
 /// [`Engine::check_header_chain`] with the best engine.
 ///
+/// ```
+/// use sha256d::BlockHeader;
+/// let genesis = BlockHeader::from_hex(concat!(
+///     "0100000000000000000000000000000000000000000000000000000000000000",
+///     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
+///     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
+/// ))?;
+/// let tip = sha256d::check_header_chain(None, &[genesis]).expect("a chain");
+/// assert_eq!(tip, Some(genesis.block_hash()));
+/// // An empty slice continues from where it was told to.
+/// assert_eq!(sha256d::check_header_chain(tip, &[]), Ok(tip));
+/// # Ok::<(), sha256d::Error>(())
+/// ```
+///
 /// # Errors
 /// The first header that fails a check ([`ChainError`]).
 pub fn check_header_chain(
     previous: Option<BlockHash>,
-    headers: &[[u8; HEADER_LEN]],
+    headers: &[BlockHeader],
 ) -> Result<Option<BlockHash>, ChainError> {
     Engine::best().check_header_chain(previous, headers)
 }

@@ -10,7 +10,7 @@ use crate::arch::compress::Compressor;
 use crate::arch::{Candidates, JobData, KernelImpl};
 use crate::search::{self, NonceRange, SearchJob, SearchOutcome, Solution};
 use crate::sha256::{self, Shape};
-use crate::{BlockHash, BlockHeader, Error, Kernel, Target};
+use crate::{BlockHash, BlockHeader, Error, Kernel, Sha256dHash, Target};
 
 impl Kernel {
     /// Looks a kernel up by [`Kernel::name`] (ASCII case ignored).
@@ -24,7 +24,8 @@ impl Kernel {
     /// [`Error::UnknownKernel`].
     pub fn from_name(name: &str) -> Result<Kernel, Error> {
         Kernel::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|k| k.name().eq_ignore_ascii_case(name))
             .ok_or(Error::UnknownKernel)
     }
@@ -46,7 +47,7 @@ impl Kernel {
     /// assert!(sha256d::Kernel::available().any(|k| k == sha256d::Kernel::Scalar));
     /// ```
     pub fn available() -> impl Iterator<Item = Kernel> {
-        Kernel::ALL.into_iter().filter(|k| k.is_available())
+        Kernel::ALL.iter().copied().filter(|k| k.is_available())
     }
 
     /// The fastest available kernel.
@@ -169,8 +170,7 @@ const SCALAR: Backend = Backend::Scalar(crate::arch::scalar::Scalar);
 const UNTESTED: u8 = 0;
 const PASSED: u8 = 1;
 const FAILED: u8 = 2;
-static SELF_TEST: [AtomicU8; Kernel::ALL.len()] =
-    [const { AtomicU8::new(UNTESTED) }; Kernel::ALL.len()];
+static SELF_TEST: [AtomicU8; Kernel::COUNT] = [const { AtomicU8::new(UNTESTED) }; Kernel::COUNT];
 /// `Kernel::index() + 1` of the best engine, or 0 before the first call.
 static BEST: AtomicU8 = AtomicU8::new(0);
 
@@ -232,7 +232,8 @@ impl Engine {
         }
         let engine = Engine::fastest().unwrap_or_else(|| {
             Kernel::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .rev()
                 .find_map(|k| Engine::new(k).ok())
                 .unwrap_or(Engine::scalar())
@@ -289,7 +290,10 @@ impl Engine {
     /// }
     /// ```
     pub fn available() -> impl Iterator<Item = Engine> {
-        Kernel::ALL.into_iter().filter_map(|k| Engine::new(k).ok())
+        Kernel::ALL
+            .iter()
+            .copied()
+            .filter_map(|k| Engine::new(k).ok())
     }
 
     /// The portable reference engine, available everywhere.
@@ -359,7 +363,7 @@ impl Engine {
     /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
     /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
     /// # ))?;
-    /// let job = SearchJob::new(&header, Target::MAX); // every nonce wins
+    /// let job = SearchJob::new(&header, Target::ALL_ONES); // every nonce wins
     /// let mut first = None;
     /// let outcome = Engine::best().search_with(&job, NonceRange::new(5, 100)?, |solution| {
     ///     first = Some(solution.nonce);
@@ -384,18 +388,40 @@ impl Engine {
     }
 
     /// SHA-256d of each 64-byte input into the matching output: the inner
-    /// step of Merkle trees. Processes `min(inputs.len(), outputs.len())`
-    /// pairs; any count works. The many-message path with 64-byte
-    /// messages: [`sha256d_each`](Engine::sha256d_each) under another name.
+    /// step of Merkle trees; any count works. The many-message path with
+    /// 64-byte messages: [`sha256d_each`](Engine::sha256d_each) under
+    /// another name.
     ///
     /// ```
     /// let inputs = [[1u8; 64], [2; 64]];
-    /// let mut outputs = [[0u8; 32]; 2];
-    /// sha256d::Engine::best().sha256d_64_batch(&inputs, &mut outputs);
+    /// let mut outputs = [sha256d::Sha256dHash::default(); 2];
+    /// sha256d::Engine::best().sha256d_64_batch(&inputs, &mut outputs)?;
     /// assert_eq!(outputs[1], sha256d::sha256d(&[2; 64]));
+    /// # Ok::<(), sha256d::Error>(())
     /// ```
-    pub fn sha256d_64_batch(&self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
-        self.sha256d_each(inputs, outputs);
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] unless `outputs` has exactly one element
+    /// per input; then nothing is written.
+    pub fn sha256d_64_batch(
+        &self,
+        inputs: &[[u8; 64]],
+        outputs: &mut [Sha256dHash],
+    ) -> Result<(), Error> {
+        self.sha256d_each(inputs, outputs)
+    }
+
+    /// [`Engine::sha256d_64_batch`] for callers whose lengths match by
+    /// construction (Merkle levels, the self-test).
+    pub(crate) fn sha256d_64_pairs(&self, inputs: &[[u8; 64]], outputs: &mut [[u8; 32]]) {
+        debug_assert_eq!(inputs.len(), outputs.len());
+        let n = inputs.len().min(outputs.len());
+        self.backend_hash_many(
+            inputs[..n].as_flattened(),
+            &Shape::new(64),
+            true,
+            &mut outputs[..n],
+        );
     }
 
     /// The kernel's many-message hashing (see [`crate::many`]).
@@ -435,7 +461,7 @@ impl Engine {
         let genesis_ok =
             outcome.found == 1 && found[0].nonce == GENESIS_NONCE && found[0].hash == genesis_hash;
 
-        let easy = SearchJob::new(&header, Target::MAX);
+        let easy = SearchJob::new(&header, Target::ALL_ONES);
         let mut all = [Solution::default(); 13];
         let outcome = self.search(&easy, NonceRange::from_start(u32::MAX - 12), &mut all);
         let easy_ok = outcome.found == 13
@@ -455,7 +481,7 @@ impl Engine {
             }
         }
         let mut outputs = [[0u8; 32]; 19];
-        self.sha256d_64_batch(&inputs, &mut outputs);
+        self.sha256d_64_pairs(&inputs, &mut outputs);
         let batch_ok = inputs
             .iter()
             .zip(&outputs)

@@ -29,6 +29,13 @@
 //! `Target::from_le_bytes(hash.to_byte_array())` values, or use
 //! [`BlockHash::meets`].
 //!
+//! `==` (like `Ord` and `Hash`) is not constant-time: it may stop at the
+//! first byte that differs, so its running time can tell an attacker how
+//! much of a hash they guessed. These are public values in Bitcoin (block
+//! hashes, txids); to compare a secret-dependent digest, such as a MAC
+//! tag, use a constant-time comparison (for example `hmac::Mac::verify`
+//! with the `digest` feature, or the `subtle` crate).
+//!
 //! ```
 //! use sha256d::{BlockHash, Sha256Hash, Sha256dHash};
 //!

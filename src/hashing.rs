@@ -55,16 +55,31 @@ pub fn sha256d(data: &[u8]) -> Sha256dHash {
 /// hasher.update(b"bc");
 /// assert_eq!(hasher.finalize(), sha256d::sha256(b"abc"));
 /// ```
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows no state and no message bytes: `Sha256 { .. }`. With the
+/// `zeroize` feature the hasher implements `Zeroize` and wipes its state
+/// and buffered bytes when dropped (copies made with `Clone` are hashers of
+/// their own, wiped when they are dropped).
+#[derive(Clone)]
 pub struct Sha256 {
-    state: [u32; 8],
-    buffer: [u8; 64],
-    buffered: usize,
+    pub(crate) state: [u32; 8],
+    /// Bytes of the message's last, incomplete block; always fewer than 64
+    /// between calls.
+    pub(crate) buffer: [u8; 64],
+    pub(crate) buffered: usize,
     /// Message length so far, in bytes.
-    length: u64,
+    pub(crate) length: u64,
     /// The compression: chosen at the first block unless forced (so that
     /// `new` can stay `const`).
-    compressor: Option<Compressor>,
+    pub(crate) compressor: Option<Compressor>,
+}
+
+/// Opaque: a hasher's state and buffered bytes may derive from secrets
+/// (HMAC keys), so they are not printed.
+impl core::fmt::Debug for Sha256 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Sha256").finish_non_exhaustive()
+    }
 }
 
 impl Default for Sha256 {

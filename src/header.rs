@@ -16,7 +16,10 @@ use crate::{BlockHash, CompactTarget, Error, Midstate, TxMerkleNode, sha256d};
 /// Core's `getblockheader <hash> false` prints it; the hash fields inside
 /// are therefore *not* reversed. `From<[u8; 80]>`, `TryFrom<&[u8]>` and
 /// `From<BlockHeader> for [u8; 80]` convert from and to the wire format.
-/// `Default` is the all-zero header.
+/// `Default` is the all-zero header. `Ord` compares the fields in
+/// declaration order (version, previous hash, Merkle root, time, bits,
+/// nonce), as the `bitcoin` crate's `block::Header` does; it is not the
+/// order of a chain.
 ///
 /// ```
 /// use sha256d::BlockHeader;
@@ -33,7 +36,7 @@ use crate::{BlockHash, CompactTarget, Error, Midstate, TxMerkleNode, sha256d};
 /// );
 /// # Ok::<(), sha256d::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BlockHeader {
     /// Block version (with BIP 9 signalling bits).
     pub version: i32,

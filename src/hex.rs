@@ -6,6 +6,14 @@
 //! the functions here never reverse anything. Types that have a display
 //! order ([`BlockHash`](crate::BlockHash), [`Target`](crate::Target), ...)
 //! say so in their own parsing and formatting.
+//!
+//! ```
+//! use sha256d::hex::{Hex, HexReversed, decode_array};
+//! let bytes: [u8; 3] = decode_array("0a0b0c")?;
+//! assert_eq!(Hex(&bytes).to_string(), "0a0b0c");
+//! assert_eq!(HexReversed(&bytes).to_string(), "0c0b0a");
+//! # Ok::<(), sha256d::Error>(())
+//! ```
 
 use core::fmt;
 

@@ -37,10 +37,19 @@ macro_rules! define_kernel_enum {
             /// half the instructions (the README's Kernels section says
             /// more).
             ///
+            /// A slice, so that a kernel added in a later version changes
+            /// its length, not its type.
+            ///
             /// ```
-            /// assert_eq!(sha256d::Kernel::ALL[0], sha256d::Kernel::Scalar);
+            /// use sha256d::Kernel;
+            /// assert_eq!(Kernel::ALL[0], Kernel::Scalar);
+            /// assert!(Kernel::ALL.contains(&Kernel::best()));
             /// ```
-            pub const ALL: [Kernel; [$($name),+].len()] = [$(Kernel::$variant),+];
+            pub const ALL: &'static [Kernel] = &[$(Kernel::$variant),+];
+
+            /// How many kernels [`Kernel::ALL`] lists (sizes per-kernel
+            /// tables).
+            pub(crate) const COUNT: usize = [$($name),+].len();
 
             /// The kernel's short name, as accepted by
             /// [`Kernel::from_name`]:

@@ -33,12 +33,19 @@
 //!   flash: SHA-256 rounds and the scalar nonce search as loops instead of
 //!   unrolled code, with the same results at about half the speed. It is
 //!   for the final program to enable, not for libraries.
-//! - `digest`: the RustCrypto `digest` 0.11 traits for [`Sha256`].
+//! - `digest`: the RustCrypto `digest` 0.11 traits for [`Sha256`], block
+//!   API included (`Sha256Core`), so `hmac::Hmac<Sha256>`,
+//!   `hmac::SimpleHmac<Sha256>` and `hkdf::Hkdf<Sha256>` work.
 //! - `serde`: hex strings for human-readable formats, bytes otherwise.
-//! - `bitcoin`: `From` both ways with the `bitcoin` crate's header, hash
-//!   and target types.
+//! - `bitcoin`: `From` both ways with the `bitcoin` crate's (0.32) header,
+//!   hash and target types. Names this crate shares with `bitcoin`,
+//!   `bitcoin_hashes` and `sha2` mean what they mean there.
+//! - `zeroize`: `Zeroize` for [`Sha256`], whose state is also wiped when
+//!   it is dropped.
 //!
-//! [`Error`] implements `core::error::Error` with or without `std`.
+//! [`Error`] and [`ChainError`] implement `core::error::Error` with or
+//! without `std`. Comparing hashes with `==` is not constant-time (see the
+//! hash types).
 //!
 //! ```
 //! use sha256d::{BlockHeader, Engine, NonceRange, SearchJob, Solution};
@@ -97,6 +104,9 @@ pub use error::Error;
 pub use hash::{BlockHash, Sha256Hash, Sha256dHash, TxMerkleNode, Txid};
 pub use hashing::{Midstate, Sha256, sha256, sha256d};
 pub use header::{BlockHeader, HEADER_LEN};
+#[cfg(feature = "digest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "digest")))]
+pub use interop::Sha256Core;
 pub use kernel::Kernel;
 pub use many::{compression, sha256_each, sha256_many, sha256d_each, sha256d_many};
 pub use search::{NonceRange, SearchEnd, SearchJob, SearchOutcome, Solution};

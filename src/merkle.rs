@@ -195,7 +195,7 @@ fn hash_level_in_place(engine: &Engine, nodes: &mut [[u8; 32]]) -> (usize, bool)
         }
         // Parents land at or before the children they came from, and the
         // children were copied out above, so nothing unread is overwritten.
-        engine.sha256d_64_batch(
+        engine.sha256d_64_pairs(
             &pairs[..batch],
             &mut nodes[first_parent..first_parent + batch],
         );
@@ -351,7 +351,7 @@ impl Engine {
             };
             pair[0][..32].copy_from_slice(left);
             pair[0][32..].copy_from_slice(right);
-            self.sha256d_64_batch(&pair, &mut node);
+            self.sha256d_64_pairs(&pair, &mut node);
         }
         TxMerkleNode::from_byte_array(node[0])
     }

@@ -103,7 +103,7 @@ impl SearchJob {
     /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
     /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
     /// # ))?;
-    /// assert_eq!(*SearchJob::new(&header, Target::MAX).target(), Target::MAX);
+    /// assert_eq!(*SearchJob::new(&header, Target::ALL_ONES).target(), Target::ALL_ONES);
     /// # Ok::<(), sha256d::Error>(())
     /// ```
     #[must_use]
@@ -122,7 +122,7 @@ impl SearchJob {
     /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
     /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
     /// # ))?;
-    /// let job = SearchJob::new(&header, Target::MAX);
+    /// let job = SearchJob::new(&header, Target::ALL_ONES);
     /// assert_eq!(job.hash(header.nonce).to_string(), "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
     /// # Ok::<(), sha256d::Error>(())
     /// ```
@@ -360,7 +360,7 @@ pub struct Solution {
 /// #     "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa",
 /// #     "4b1e5e4a29ab5f49ffff001d1dac2b7c",
 /// # ))?;
-/// let job = SearchJob::new(&header, Target::MAX); // every nonce wins
+/// let job = SearchJob::new(&header, Target::ALL_ONES); // every nonce wins
 /// let mut room = [Solution::default(); 3];
 /// let outcome = Engine::best().search(&job, NonceRange::new(0, 10)?, &mut room);
 /// assert_eq!(outcome.end, SearchEnd::OutputFull);

@@ -15,6 +15,8 @@ use crate::hex::decode_array;
 /// Stored as 32 little-endian bytes. Bitcoin displays targets big-endian;
 /// [`Target::from_be_hex`], `FromStr` and the `Display`, `LowerHex` and
 /// `UpperHex` impls use that order (64 digits, most significant first).
+/// `{:x}` and `{:X}` print what the `bitcoin` crate's `Target` prints;
+/// its `Display` is decimal, this crate's is the same hex as `{:x}`.
 ///
 /// `Ord` compares the numbers: a larger target is easier to meet.
 /// `TryFrom<CompactTarget>` expands nBits ([`CompactTarget::to_target`]);
@@ -40,18 +42,38 @@ const TWO_POW_208: f64 = f64::from_bits((1023 + 208) << 52);
 const TWO_POW_64: f64 = f64::from_bits((1023 + 64) << 52);
 
 impl Target {
-    /// Zero: only a hash of all zero bits meets it.
+    /// Zero: only a hash of all zero bits meets it. The same value as
+    /// `bitcoin::Target::ZERO`.
     ///
     /// ```
-    /// assert!(sha256d::Target::ZERO < sha256d::Target::MAX);
+    /// assert!(sha256d::Target::ZERO < sha256d::Target::ALL_ONES);
     /// ```
     pub const ZERO: Target = Target([0; 32]);
-    /// All ones: every hash meets it.
+    /// All ones (`2^256 - 1`): every hash meets it. Useful for tests that
+    /// want every nonce to win. Not a network's limit: that is
+    /// [`Target::MAX_ATTAINABLE_MAINNET`] (which the `bitcoin` crate also
+    /// calls `Target::MAX`; this crate has no `Target::MAX`, so that the
+    /// name cannot mean two values).
     ///
     /// ```
-    /// assert!(sha256d::Target::MAX.is_met_by(&[0xff; 32]));
+    /// assert!(sha256d::Target::ALL_ONES.is_met_by(&[0xff; 32]));
     /// ```
-    pub const MAX: Target = Target([0xff; 32]);
+    pub const ALL_ONES: Target = Target([0xff; 32]);
+    /// The easiest target mainnet allows, difficulty 1: compact
+    /// `0x1d00ffff`, `0xffff << 208`. The same value and name as
+    /// `bitcoin::Target::MAX_ATTAINABLE_MAINNET` (and `bitcoin::Target::MAX`).
+    ///
+    /// ```
+    /// use sha256d::{CompactTarget, Target};
+    /// assert_eq!(Target::MAX_ATTAINABLE_MAINNET.to_compact(), CompactTarget::from(0x1d00ffff));
+    /// assert_eq!(Target::MAX_ATTAINABLE_MAINNET.difficulty_float(), 1.0);
+    /// ```
+    pub const MAX_ATTAINABLE_MAINNET: Target = {
+        let mut bytes = [0u8; 32];
+        bytes[26] = 0xff;
+        bytes[27] = 0xff;
+        Target(bytes)
+    };
 
     /// From 32 little-endian bytes (the order in which hashes are compared).
     ///
@@ -69,7 +91,7 @@ impl Target {
     /// The 32 little-endian bytes.
     ///
     /// ```
-    /// assert_eq!(sha256d::Target::MAX.to_le_bytes(), [0xff; 32]);
+    /// assert_eq!(sha256d::Target::ALL_ONES.to_le_bytes(), [0xff; 32]);
     /// ```
     #[must_use]
     pub const fn to_le_bytes(self) -> [u8; 32] {
@@ -151,7 +173,7 @@ impl Target {
     /// The target for a pool or network difficulty: difficulty 1 is
     /// compact `0x1d00ffff`, and the target shrinks in proportion to the
     /// difficulty (`floor(0xffff * 2^208 / difficulty)`, to `f64`
-    /// precision). Difficulties below about 2.3e-10 give [`Target::MAX`].
+    /// precision). Difficulties below about 2.3e-10 give [`Target::ALL_ONES`].
     ///
     /// ```
     /// use sha256d::{CompactTarget, Target};
@@ -170,17 +192,20 @@ impl Target {
         Ok(Self::from_f64_floor(value))
     }
 
-    /// The difficulty this target represents (difficulty-1 target divided
-    /// by this one); infinite for [`Target::ZERO`].
+    /// The difficulty this target represents as a float: the difficulty-1
+    /// target ([`Target::MAX_ATTAINABLE_MAINNET`]) divided by this one;
+    /// infinite for [`Target::ZERO`]. The same as the `bitcoin` crate's
+    /// `Target::difficulty_float` (its `difficulty` is another function:
+    /// an integer, against a network's parameters).
     ///
     /// ```
     /// use sha256d::Target;
-    /// assert_eq!(Target::from_difficulty(1.0)?.difficulty(), 1.0);
-    /// assert!(Target::ZERO.difficulty().is_infinite());
+    /// assert_eq!(Target::from_difficulty(1.0)?.difficulty_float(), 1.0);
+    /// assert!(Target::ZERO.difficulty_float().is_infinite());
     /// # Ok::<(), sha256d::Error>(())
     /// ```
     #[must_use]
-    pub fn difficulty(&self) -> f64 {
+    pub fn difficulty_float(&self) -> f64 {
         DIFFICULTY_1_MANTISSA * TWO_POW_208 / self.to_f64()
     }
 
@@ -194,7 +219,7 @@ impl Target {
         value
     }
 
-    /// `floor(value)` for a finite non-negative float, saturating at MAX.
+    /// `floor(value)` for a finite non-negative float, saturating at all ones.
     fn from_f64_floor(value: f64) -> Self {
         let bits = value.to_bits();
         let biased_exponent = ((bits >> 52) & 0x7ff) as i32;
@@ -209,7 +234,7 @@ impl Target {
             return Target::ZERO;
         }
         if shift + 53 > 256 {
-            return Target::MAX;
+            return Target::ALL_ONES;
         }
         let mut out = [0u8; 32];
         if shift < 0 {
@@ -361,8 +386,12 @@ impl fmt::Debug for Target {
 /// Converts from and to `u32` (`From`). As text it is hex: `Display` writes
 /// `0x1d00ffff`, `LowerHex`/`UpperHex` format the `u32` (so `{:08x}` gives
 /// `1d00ffff`, as `getblockheader` and Stratum write nBits), and `FromStr`
-/// takes exactly eight digits with or without `0x`. No `Ord`: compact
-/// values do not sort as the targets they encode.
+/// takes exactly eight digits with or without `0x`.
+///
+/// `Ord` and `Default` are those of the `u32`, as for the `bitcoin` crate's
+/// `CompactTarget`: the order of the raw values, which is *not* the order of
+/// the targets they encode (compare [`Target`]s for that); the default is
+/// `0`, which encodes no valid target.
 ///
 /// ```
 /// use sha256d::CompactTarget;
@@ -374,7 +403,7 @@ impl fmt::Debug for Target {
 /// assert_eq!(bits.to_string().parse::<CompactTarget>()?, bits);
 /// # Ok::<(), sha256d::Error>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CompactTarget(u32);
 
 impl CompactTarget {

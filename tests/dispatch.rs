@@ -92,7 +92,7 @@ fn exactly_the_pinned_kernels_are_available() {
         eprintln!("SHA256D_EXPECT_AVAILABLE is unset: did not check a pinned set");
         return;
     };
-    for kernel in Kernel::ALL {
+    for &kernel in Kernel::ALL {
         let result = Engine::new(kernel).map(|engine| engine.kernel());
         if expected.contains(&kernel) {
             assert_eq!(result, Ok(kernel), "kernel {kernel} must be available");
@@ -109,7 +109,7 @@ fn exactly_the_pinned_kernels_are_available() {
 
 #[test]
 fn forcing_each_kernel_gives_that_kernel_or_unavailable() {
-    for kernel in Kernel::ALL {
+    for &kernel in Kernel::ALL {
         match Engine::new(kernel) {
             Ok(engine) => assert_eq!(engine.kernel(), kernel),
             Err(e) => assert_eq!(e, Error::KernelUnavailable(kernel), "{kernel}"),

@@ -10,7 +10,9 @@ use common::{
     target_equal_to_hash, target_with_top,
 };
 use proptest::prelude::*;
-use sha256d::{BlockHeader, Engine, Kernel, NonceRange, SearchEnd, SearchJob, Solution, Target};
+use sha256d::{
+    BlockHeader, Engine, Kernel, NonceRange, SearchEnd, SearchJob, Sha256dHash, Solution, Target,
+};
 
 fn genesis() -> [u8; 80] {
     genesis_bytes()
@@ -27,7 +29,7 @@ fn scalar_is_always_available_and_best_is_available() {
 
 #[test]
 fn kernel_names_round_trip() {
-    for kernel in Kernel::ALL {
+    for &kernel in Kernel::ALL {
         assert_eq!(Kernel::from_name(kernel.name()), Ok(kernel));
         assert_eq!(kernel.name().parse::<Kernel>(), Ok(kernel));
     }
@@ -43,7 +45,7 @@ fn kernel_names_round_trip() {
 
 #[test]
 fn forcing_an_unavailable_kernel_is_an_error() {
-    for kernel in Kernel::ALL {
+    for &kernel in Kernel::ALL {
         match Engine::new(kernel) {
             Ok(engine) => assert_eq!(engine.kernel(), kernel),
             Err(e) => {
@@ -57,7 +59,7 @@ fn forcing_an_unavailable_kernel_is_an_error() {
 #[test]
 fn empty_range_tries_nothing() {
     let header = genesis();
-    let job = SearchJob::new(&BlockHeader::from_bytes(&header), Target::MAX);
+    let job = SearchJob::new(&BlockHeader::from_bytes(&header), Target::ALL_ONES);
     for engine in engines() {
         for start in [0, 7, u32::MAX] {
             let mut out = [Solution::default(); 4];
@@ -78,9 +80,9 @@ fn all_ones_target_accepts_every_nonce_up_to_u32_max() {
     let header = genesis();
     for len in 0..=40u64 {
         let range = NonceRange::new((u32::MAX as u64 + 1 - len) as u32, len).unwrap();
-        let expected = reference_solutions(&header, &Target::MAX, range);
+        let expected = reference_solutions(&header, &Target::ALL_ONES, range);
         assert_eq!(expected.len() as u64, len);
-        assert_all_kernels_find(&header, Target::MAX, range, &expected);
+        assert_all_kernels_find(&header, Target::ALL_ONES, range, &expected);
     }
 }
 
@@ -210,12 +212,13 @@ fn visitor_break_stops_after_the_winner() {
 
 #[test]
 fn real_headers_every_kernel_finds_the_true_nonce() {
-    let mut headers = read_headers("mainnet-retarget-headers.txt");
-    headers.extend(
-        read_headers("mainnet-822528-830592-headers.txt")
-            .into_iter()
-            .step_by(97),
-    );
+    let (Some(mut headers), Some(recent)) = (
+        read_headers("mainnet-retarget-headers.txt"),
+        read_headers("mainnet-822528-830592-headers.txt"),
+    ) else {
+        return;
+    };
+    headers.extend(recent.into_iter().step_by(97));
     for (height, bytes) in headers.iter().step_by(7) {
         let header = BlockHeader::from_bytes(bytes);
         let target = header.bits.to_target().unwrap();
@@ -252,14 +255,22 @@ fn batch_of_64_byte_inputs_matches_scalar_for_every_count() {
     let expected: Vec<[u8; 32]> = inputs.iter().map(|i| sha256d::sha256d(i).into()).collect();
     for engine in engines() {
         for n in (0..=40).chain([63, 64, 65, 255, 300]) {
-            let mut out = vec![[0u8; 32]; n];
-            engine.sha256d_64_batch(&inputs[..n], &mut out);
+            let mut out = vec![Sha256dHash::default(); n];
+            engine.sha256d_64_batch(&inputs[..n], &mut out).unwrap();
             assert_eq!(out, expected[..n], "kernel {}, n = {n}", engine.kernel());
         }
-        // Output shorter than input: only the pairs that fit.
-        let mut out = vec![[0u8; 32]; 5];
-        engine.sha256d_64_batch(&inputs[..9], &mut out);
-        assert_eq!(out, expected[..5]);
+        // Output shorter or longer than the input: an error, nothing written.
+        for outputs in [5, 10] {
+            let mut out = vec![Sha256dHash::from_byte_array([1; 32]); outputs];
+            assert_eq!(
+                engine.sha256d_64_batch(&inputs[..9], &mut out),
+                Err(sha256d::Error::InvalidLength {
+                    expected: 9,
+                    found: outputs
+                })
+            );
+            assert!(out.iter().all(|o| *o == [1u8; 32]), "{}", engine.kernel());
+        }
     }
 }
 
@@ -333,14 +344,14 @@ proptest! {
                 input
             })
             .collect();
-        let mut expected = vec![[0u8; 32]; n];
-        Engine::scalar().sha256d_64_batch(&inputs, &mut expected);
+        let mut expected = vec![Sha256dHash::default(); n];
+        Engine::scalar().sha256d_64_batch(&inputs, &mut expected).unwrap();
         for (input, out) in inputs.iter().zip(&expected) {
             prop_assert_eq!(*out, sha256d::sha256d(input));
         }
         for engine in engines() {
-            let mut out = vec![[0u8; 32]; n];
-            engine.sha256d_64_batch(&inputs, &mut out);
+            let mut out = vec![Sha256dHash::default(); n];
+            engine.sha256d_64_batch(&inputs, &mut out).unwrap();
             prop_assert_eq!(&out, &expected, "kernel {}", engine.kernel());
         }
     }

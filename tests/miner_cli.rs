@@ -63,16 +63,17 @@ fn available_kernel_names() -> Vec<&'static str> {
 }
 
 /// A few real headers, old and recent.
+/// Empty (the tests using it say they skip) where the vector files are not
+/// in the package.
 fn sample_headers() -> Vec<(u32, [u8; 80])> {
-    let mut headers: Vec<_> = read_headers("mainnet-retarget-headers.txt")
-        .into_iter()
-        .step_by(200)
-        .collect();
-    headers.extend(
-        read_headers("mainnet-822528-830592-headers.txt")
-            .into_iter()
-            .step_by(4_000),
-    );
+    let (Some(old), Some(recent)) = (
+        read_headers("mainnet-retarget-headers.txt"),
+        read_headers("mainnet-822528-830592-headers.txt"),
+    ) else {
+        return Vec::new();
+    };
+    let mut headers: Vec<_> = old.into_iter().step_by(200).collect();
+    headers.extend(recent.into_iter().step_by(4_000));
     headers
 }
 
@@ -134,7 +135,10 @@ fn the_default_block_is_mined_and_checked_in_text_mode() {
 
 #[test]
 fn all_reports_every_winner_of_an_easy_target() {
-    let (_, bytes) = read_headers("mainnet-retarget-headers.txt")[3];
+    let Some(headers) = read_headers("mainnet-retarget-headers.txt") else {
+        return;
+    };
+    let (_, bytes) = headers[3];
     let hex = sha256d::hex::Hex(&bytes).to_string();
     // About one nonce in 256 wins.
     let target_hex = format!("00{}", "f".repeat(62));
@@ -221,8 +225,7 @@ fn count_zero_tries_nothing() {
 
 #[test]
 fn bad_input_is_a_one_line_error_without_a_panic() {
-    let good_header =
-        sha256d::hex::Hex(&read_headers("mainnet-retarget-headers.txt")[0].1).to_string();
+    let good_header = sha256d::hex::Hex(&common::genesis_bytes()).to_string();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["--header".into(), "abc".into()], "odd number"),
         (vec!["--header".into(), "zz".repeat(80)], "invalid hex"),
@@ -291,7 +294,7 @@ fn bad_input_is_a_one_line_error_without_a_panic() {
 
 #[test]
 fn forcing_a_kernel_the_cpu_lacks_fails_clearly() {
-    for kernel in Kernel::ALL {
+    for &kernel in Kernel::ALL {
         let output = run(&[
             "--kernel",
             kernel.name(),

@@ -149,7 +149,7 @@ fn cancellation_stops_early_and_reports_a_resumable_prefix() {
 
 #[test]
 fn cancelled_before_start_tries_nothing() {
-    let job = SearchJob::new(&genesis(), Target::MAX);
+    let job = SearchJob::new(&genesis(), Target::ALL_ONES);
     let cancel = AtomicBool::new(true);
     let outcome = ParallelSearch::new(Engine::best())
         .cancel_flag(&cancel)
@@ -193,7 +193,7 @@ fn zero_threads_clamps_to_one() {
 
 #[test]
 fn empty_range_tries_nothing() {
-    let job = SearchJob::new(&genesis(), Target::MAX);
+    let job = SearchJob::new(&genesis(), Target::ALL_ONES);
     for start in [0, u32::MAX] {
         let range = NonceRange::new(start, 0).unwrap();
         let outcome = ParallelSearch::new(Engine::best())
@@ -224,7 +224,7 @@ fn ranges_ending_at_u32_max() {
         }
         // Every nonce wins: the very last one is found and counted.
         let last_two = NonceRange::from_start(u32::MAX - 1);
-        let everything = SearchJob::new(&header, Target::MAX);
+        let everything = SearchJob::new(&header, Target::ALL_ONES);
         let outcome = ParallelSearch::new(engine)
             .threads(2)
             .chunk_size(1)

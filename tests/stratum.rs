@@ -565,13 +565,13 @@ fn share_target_from_difficulty() {
         assert_eq!(share_target(d).unwrap(), shifted(-k), "difficulty 2^{k}");
     }
     // Easier than 2^-32: every hash meets it.
-    assert_eq!(share_target(2f64.powi(-33)).unwrap(), Target::MAX);
-    assert_eq!(share_target(1e-300).unwrap(), Target::MAX);
-    assert_eq!(share_target(f64::MIN_POSITIVE).unwrap(), Target::MAX);
+    assert_eq!(share_target(2f64.powi(-33)).unwrap(), Target::ALL_ONES);
+    assert_eq!(share_target(1e-300).unwrap(), Target::ALL_ONES);
+    assert_eq!(share_target(f64::MIN_POSITIVE).unwrap(), Target::ALL_ONES);
     // Fractional difficulties: the target is the exact quotient, floored.
     for d in [0.001, 0.3, 1.5, 3.0, 1000.0, 123_456.789, 5e12] {
         let target = share_target(d).unwrap();
-        let back = target.difficulty();
+        let back = target.difficulty_float();
         assert!((back / d - 1.0).abs() < 1e-12, "{d}: {back}");
         assert!(target < share_target(d * 0.999).unwrap(), "{d}");
     }
@@ -936,7 +936,7 @@ proptest! {
             let share = work.share(nonce);
             let rebuilt: BlockHeader = job.share_header(&share, Some(VersionMask::BIP320)).unwrap();
             prop_assert_eq!(rebuilt, BlockHeader { nonce, ..*work.header() });
-            prop_assert_eq!(work.search_job(Target::MAX).hash(nonce), rebuilt.block_hash());
+            prop_assert_eq!(work.search_job(Target::ALL_ONES).hash(nonce), rebuilt.block_hash());
         }
     }
 }

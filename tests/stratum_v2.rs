@@ -276,7 +276,7 @@ fn the_channel_target_is_little_endian() {
     assert!(!plain_meets(&hash, &less));
     assert!(!sha256d::BlockHash::from_byte_array(hash).meets(&channel_target(less).unwrap()));
     assert_eq!(channel_target([0; 32]), Err(Error::ZeroTarget));
-    assert_eq!(channel_target([0xff; 32]), Ok(Target::MAX));
+    assert_eq!(channel_target([0xff; 32]), Ok(Target::ALL_ONES));
 }
 
 #[test]
@@ -465,7 +465,7 @@ proptest! {
             let root = plain_root(&coinbase, &path);
             prop_assert_eq!((work.version() ^ version) & !mask, 0);
             let header = plain_header(work.version(), &prev_hash, &root, ntime, nbits, nonce);
-            prop_assert_eq!(work.search_job(Target::MAX).hash(nonce).to_byte_array(), sha256d(&header));
+            prop_assert_eq!(work.search_job(Target::ALL_ONES).hash(nonce).to_byte_array(), sha256d(&header));
             let share = work.share(9, nonce);
             prop_assert_eq!(share.extranonce.map(|e| e.as_bytes().to_vec()), Some(extranonce));
             prop_assert_eq!(job.share_header(&share).unwrap().to_bytes(), header);
@@ -496,7 +496,7 @@ proptest! {
             prop_assert_eq!((work.version() ^ version) & !mask, 0);
             prop_assert!(work.extranonce().is_none());
             let header = plain_header(work.version(), &prev_hash, &merkle_root, ntime, nbits, nonce);
-            prop_assert_eq!(work.search_job(Target::MAX).hash(nonce).to_byte_array(), sha256d(&header));
+            prop_assert_eq!(work.search_job(Target::ALL_ONES).hash(nonce).to_byte_array(), sha256d(&header));
             prop_assert_eq!(job.share_header(&work.share(0, nonce)).unwrap().to_bytes(), header);
         }
     }

@@ -143,7 +143,7 @@ fn parse_kernels(text: &str) -> Result<KernelList, String> {
         let kernel = Kernel::from_name(item).map_err(|_| {
             format!(
                 "unknown kernel {item:?} (kernels: {})",
-                names(&mut Kernel::ALL.into_iter())
+                names(&mut Kernel::ALL.iter().copied())
             )
         })?;
         if !kernel.is_available() {

@@ -240,7 +240,7 @@ impl Search {
 /// The largest slice for a share target: about [`SHARES_PER_SLICE`] shares
 /// expected (a difficulty-`d` share takes `d * 2^32` hashes on average).
 fn max_slice(target: &Target) -> u64 {
-    let expected = target.difficulty() * 4_294_967_296.0 * SHARES_PER_SLICE;
+    let expected = target.difficulty_float() * 4_294_967_296.0 * SHARES_PER_SLICE;
     (expected.min(4_294_967_296.0) as u64).max(DEFAULT_CHUNK_SIZE)
 }
 

@@ -72,23 +72,29 @@ fuzz_target!(|input: Input| {
         &input.bytes[..]
     };
 
-    // The batch function.
+    // The batch function: all outputs when the counts match, an error and
+    // nothing written when they do not.
     let count = usize::from(input.count % 600);
     let outputs = usize::from(input.outputs) % (count + 9);
     let inputs: Vec<[u8; 64]> = items(pattern, count, |i| i);
-    let done = count.min(outputs);
-    let mut expected = vec![[0x5au8; 32]; outputs];
-    Engine::scalar().sha256d_64_batch(&inputs, &mut expected);
-    for (i, out) in expected.iter().enumerate() {
-        if i < done {
+    let untouched = sha256d::Sha256dHash::from_byte_array([0x5a; 32]);
+    let mut expected = vec![untouched; outputs];
+    let result = Engine::scalar().sha256d_64_batch(&inputs, &mut expected);
+    if outputs == count {
+        assert_eq!(result, Ok(()));
+        for (i, out) in expected.iter().enumerate() {
             assert_eq!(*out, sha256d::sha256d(&inputs[i]), "scalar, input {i}");
-        } else {
-            assert_eq!(*out, [0x5a; 32], "scalar wrote past the inputs");
         }
+    } else {
+        assert_eq!(
+            result,
+            Err(sha256d::Error::InvalidLength { expected: count, found: outputs })
+        );
+        assert!(expected.iter().all(|out| *out == untouched), "scalar wrote on a mismatch");
     }
     for engine in engines() {
-        let mut out = vec![[0x5au8; 32]; outputs];
-        engine.sha256d_64_batch(&inputs, &mut out);
+        let mut out = vec![untouched; outputs];
+        assert_eq!(engine.sha256d_64_batch(&inputs, &mut out), result);
         assert_eq!(out, expected, "kernel {}, {count} inputs", engine.kernel());
     }
 

@@ -39,19 +39,20 @@ fuzz_target!(|input: Input| {
     let mut want_d = vec![[0u8; 32]; n];
     for i in 0..n {
         let m = &messages[i * len..(i + 1) * len];
-        want[i] = scalar.sha256(m);
-        want_d[i] = scalar.sha256d(m);
+        want[i] = scalar.sha256(m).to_byte_array();
+        want_d[i] = scalar.sha256d(m).to_byte_array();
         let oracle: [u8; 32] = sha2::Sha256::digest(m).into();
         assert_eq!(want[i], oracle, "scalar against sha2, {len} bytes");
     }
 
     for engine in engines() {
         let kernel = engine.kernel();
-        let mut got = vec![[0u8; 32]; n];
+        let mut got = vec![sha256d::Sha256Hash::default(); n];
         engine.sha256_many(&messages, len, &mut got).unwrap();
         assert_eq!(got, want, "{kernel}: SHA-256 of {n} x {len} bytes");
-        engine.sha256d_many(&messages, len, &mut got).unwrap();
-        assert_eq!(got, want_d, "{kernel}: SHA-256d of {n} x {len} bytes");
+        let mut got_d = vec![sha256d::Sha256dHash::default(); n];
+        engine.sha256d_many(&messages, len, &mut got_d).unwrap();
+        assert_eq!(got_d, want_d, "{kernel}: SHA-256d of {n} x {len} bytes");
         assert_eq!(engine.sha256d(&messages[..len.min(total)]), scalar.sha256d(&messages[..len.min(total)]));
 
         // A byte count that does not match is an error, not a panic.
@@ -68,9 +69,9 @@ fuzz_target!(|input: Input| {
 
         // The same bytes as headers: every kernel finds the same first
         // failure (or none) as scalar.
-        let headers: Vec<[u8; 80]> = messages
+        let headers: Vec<sha256d::BlockHeader> = messages
             .chunks_exact(80)
-            .map(|h| h.try_into().unwrap())
+            .map(|h| sha256d::BlockHeader::from_slice(h).unwrap())
             .collect();
         assert_eq!(
             engine.check_header_chain(None, &headers),

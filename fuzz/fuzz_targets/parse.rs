@@ -93,7 +93,7 @@ fn check_target(target: Target) {
         }
         Err(e) => assert_eq!((e, target), (Error::CompactZero, Target::ZERO)),
     }
-    let _ = target.difficulty();
+    let _ = target.difficulty_float();
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -175,7 +175,7 @@ fn standard(input: &Input, prev: &SetNewPrevHash) {
         seen.push(version);
         let header = plain_header(input, version, &input.merkle_root, ntime, input.nonce);
         assert_eq!(
-            work.search_job(Target::MAX)
+            work.search_job(Target::ALL_ONES)
                 .hash(input.nonce)
                 .to_byte_array(),
             sha256d(&header)
@@ -256,7 +256,7 @@ fn extended(input: &Input, prev: &SetNewPrevHash) {
         assert_eq!((version ^ input.version) & !mask, 0);
         let header = plain_header(input, version, &root(extranonce), ntime, input.nonce);
         assert_eq!(
-            work.search_job(Target::MAX)
+            work.search_job(Target::ALL_ONES)
                 .hash(input.nonce)
                 .to_byte_array(),
             sha256d(&header)

@@ -13,7 +13,8 @@ pub fn engines() -> &'static [Engine] {
             panic!("the scalar reference must always run: {e}");
         }
         let engines: Vec<Engine> = Kernel::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter_map(|k| Engine::new(k).ok())
             .collect();
         let names: Vec<&str> = engines.iter().map(|e| e.kernel().name()).collect();

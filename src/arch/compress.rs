@@ -125,7 +125,8 @@ impl Compressor {
     #[cold]
     fn choose() -> Compressor {
         let chosen = Kernel::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .rev()
             .filter_map(Compressor::detect)
             .find(|c| c.self_test())

@@ -23,7 +23,7 @@ use crate::Target;
 ///     share_target(0.5)?.to_string(),
 ///     "00000001fffe0000000000000000000000000000000000000000000000000000",
 /// );
-/// assert_eq!(share_target(1e-12)?, Target::MAX);
+/// assert_eq!(share_target(1e-12)?, Target::ALL_ONES);
 /// assert_eq!(share_target(0.0), Err(Error::InvalidDifficulty));
 /// assert_eq!(share_target(f64::NAN), Err(Error::InvalidDifficulty));
 /// assert_eq!(share_target(1e80), Err(Error::InvalidDifficulty));

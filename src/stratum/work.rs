@@ -163,7 +163,7 @@ impl<'a> Work<'a> {
     /// #     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 77, clean_jobs: true };
     /// # let job = Job::new(&notify, &Extranonce::new(&[], 4)?)?;
     /// let work = job.works(Extranonce2::from_u64(9, 4)?, Some(VersionMask::BIP320))?.nth(2).unwrap();
-    /// let search = work.search_job(sha256d::Target::MAX);
+    /// let search = work.search_job(sha256d::Target::ALL_ONES);
     /// assert_eq!(search.hash(5), sha256d::BlockHeader { nonce: 5, ..*work.header() }.block_hash());
     /// # Ok::<(), sha256d::stratum::Error>(())
     /// ```

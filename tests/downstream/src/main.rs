@@ -78,6 +78,53 @@ fn digest_feature() {
     assert_eq!(Sha256Hash::from(output), sha256d::sha256(b"abc"));
 }
 
+/// Bytes from hex.
+fn unhex(hex: &str) -> Vec<u8> {
+    let mut out = vec![0u8; hex.len() / 2];
+    sha256d::hex::decode_to_slice(hex, &mut out).expect("hex");
+    out
+}
+
+fn hmac_and_hkdf() -> Result<(), Box<dyn Error>> {
+    use hmac::{KeyInit, Mac};
+    // HMAC-SHA-256 with the crate's hasher, both HMAC types: RFC 4231 test
+    // cases 1 and 2.
+    type HmacSha256 = hmac::Hmac<Sha256>;
+    let mut mac = HmacSha256::new_from_slice(&[0x0b; 20])?;
+    mac.update(b"Hi There");
+    assert_eq!(
+        mac.finalize().into_bytes().to_vec(),
+        unhex("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+    );
+    let mut mac = hmac::SimpleHmac::<Sha256>::new_from_slice(b"Jefe")?;
+    mac.update(b"what do ya want for nothing?");
+    mac.verify_slice(&unhex(
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    ))?;
+    // HKDF-SHA-256: RFC 5869 test case 1.
+    let salt: Vec<u8> = (0x00..=0x0c).collect();
+    let info: Vec<u8> = (0xf0..=0xf9).collect();
+    let (prk, hk) = hkdf::Hkdf::<Sha256>::extract(Some(&salt), &[0x0b; 22]);
+    assert_eq!(
+        prk.to_vec(),
+        unhex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5")
+    );
+    let mut okm = [0u8; 42];
+    hk.expand(&info, &mut okm).map_err(|e| e.to_string())?;
+    assert_eq!(
+        okm.to_vec(),
+        unhex(concat!(
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf",
+            "34007208d5b887185865",
+        ))
+    );
+    // The hasher's `Debug` shows nothing of the key, and `zeroize` wipes it.
+    let mut keyed = Sha256::new().chain_update(b"secret key");
+    assert_eq!(format!("{keyed:?}"), "Sha256 { .. }");
+    zeroize::Zeroize::zeroize(&mut keyed);
+    Ok(())
+}
+
 fn bitcoin_types() -> Result<(), Box<dyn Error>> {
     // Hashes parse from and print in display order.
     let hash: BlockHash = GENESIS_HASH.parse()?;
@@ -99,9 +146,9 @@ fn bitcoin_types() -> Result<(), Box<dyn Error>> {
     assert_eq!("1d00ffff".parse::<CompactTarget>()?, compact);
     assert_eq!(format!("{compact:08x}"), "1d00ffff");
     assert!(Target::from_difficulty(2.0)? < target);
-    let mut targets = [Target::MAX, target, Target::ZERO];
+    let mut targets = [Target::ALL_ONES, target, Target::ZERO];
     targets.sort();
-    assert_eq!(targets, [Target::ZERO, target, Target::MAX]);
+    assert_eq!(targets, [Target::ZERO, target, Target::ALL_ONES]);
     // Headers as text.
     let header: BlockHeader = GENESIS_HEADER.parse()?;
     assert_eq!(header.to_string(), GENESIS_HEADER);
@@ -180,11 +227,26 @@ fn bitcoin_feature() {
     assert_eq!(Ok(target), header.bits.to_target());
     let root: bitcoin::TxMerkleNode = header.merkle_root.into();
     assert_eq!(TxMerkleNode::from(root), header.merkle_root);
+    // Shared names mean the same: the bitcoin crate's `Target::MAX` is the
+    // difficulty-1 target, which this crate calls by its other name.
+    assert_eq!(
+        bitcoin::Target::from(Target::MAX_ATTAINABLE_MAINNET),
+        bitcoin::Target::MAX
+    );
+    assert_eq!(
+        Target::MAX_ATTAINABLE_MAINNET.difficulty_float(),
+        bitcoin::Target::MAX.difficulty_float()
+    );
+    assert_eq!(
+        header.cmp(&BlockHeader::default()),
+        theirs.cmp(&BlockHeader::default().into())
+    );
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
     hashing()?;
     digest_feature();
+    hmac_and_hkdf()?;
     bitcoin_types()?;
     merkle_and_alloc();
     serde_feature()?;

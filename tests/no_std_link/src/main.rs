@@ -34,8 +34,8 @@ fn check() -> Result<(), sha256d::Error> {
     let outcome = engine.search(&job, NonceRange::new(2_083_236_000, 4_000)?, &mut found);
     let mut pairs = [[0u8; 64]; 3];
     pairs[1][0] = 1;
-    let mut hashes = [[0u8; 32]; 3];
-    engine.sha256d_64_batch(&pairs, &mut hashes);
+    let mut hashes = [sha256d::Sha256dHash::default(); 3];
+    engine.sha256d_64_batch(&pairs, &mut hashes)?;
     let ok = outcome.found == 1
         && found[0].nonce == header.nonce
         && found[0].hash == header.block_hash()
