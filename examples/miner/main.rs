@@ -42,6 +42,9 @@
 //! - `--no-version-rolling`: do not send `mining.configure` (BIP 310).
 //! - `--work-size N`: nonces searched per (extranonce2, version) pair
 //!   before the next version is rolled (default all 2^32).
+//! - `--pool stratum2+tcp://HOST:PORT/AUTHORITY_KEY`: Stratum V2 (x86-64
+//!   Linux builds), the pool's certificate checked against its authority
+//!   public key; `--channel standard|extended` (default standard).
 //!
 //! Common options:
 //! - `--threads N`: default all cores. `--kernel auto|scalar|sse41|avx2|sha-ni`
@@ -63,6 +66,7 @@ mod pool_miner;
 mod progress;
 mod protocol;
 mod solo;
+mod sv2;
 
 use std::process::ExitCode;
 use std::thread;
@@ -112,7 +116,7 @@ pub struct Cli {
     #[arg(long, value_name = "SECS")]
     progress: Option<f64>,
 
-    /// Mine for a pool: stratum+tcp://HOST:PORT
+    /// Mine for a pool: stratum+tcp://HOST:PORT, or Stratum V2: stratum2+tcp://HOST:PORT/AUTHORITY_KEY
     #[arg(
         long,
         value_name = "URL",
@@ -141,6 +145,14 @@ pub struct Cli {
     /// Nonces per (extranonce2, version) before rolling the version [default: 4294967296]
     #[arg(long, value_name = "N", requires = "pool")]
     work_size: Option<u64>,
+    /// Stratum V2 channel: standard (header-only) or extended
+    #[arg(
+        long,
+        value_name = "KIND",
+        default_value = "standard",
+        requires = "pool"
+    )]
+    channel: String,
 }
 
 /// A bad command line, as one line for the user.
@@ -202,6 +214,9 @@ fn main() -> ExitCode {
         }
         let style = progress::ProgressStyle::new(cli.progress, cli.quiet);
         Ok(match &cli.pool {
+            Some(url) if url.starts_with(sv2::SCHEME) => {
+                Mode::Sv2(sv2::Config::new(&cli, url, engine, threads, style)?)
+            }
             Some(url) => Mode::Pool(pool::Config::new(&cli, url, engine, threads, style)?),
             None => Mode::Solo(solo::Plan::new(&cli, engine, threads, style)?),
         })
@@ -209,6 +224,7 @@ fn main() -> ExitCode {
     match planned {
         Ok(Mode::Solo(plan)) => solo::run(&cli, &plan),
         Ok(Mode::Pool(config)) => pool::run(&config),
+        Ok(Mode::Sv2(config)) => sv2::run(&config),
         Err(UsageError(message)) => {
             tell!("error: {message}");
             ExitCode::from(2)
@@ -219,4 +235,5 @@ fn main() -> ExitCode {
 enum Mode {
     Solo(solo::Plan),
     Pool(pool::Config),
+    Sv2(sv2::Config),
 }
