@@ -80,7 +80,10 @@ fn best_is_the_pinned_kernel() {
     };
     let best = Engine::best().kernel();
     eprintln!("best kernel: {best}, expected one of: {expected:?}");
-    assert!(expected.contains(&best), "{best} is not one of {expected:?}");
+    assert!(
+        expected.contains(&best),
+        "{best} is not one of {expected:?}"
+    );
 }
 
 #[test]

@@ -25,7 +25,7 @@ use stratum_core::common_messages_sv2::{
     CHANNEL_BIT_SETUP_CONNECTION_SUCCESS, MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS,
     SetupConnectionSuccess,
 };
-use stratum_core::framing_sv2::framing::MessageFrame;
+use stratum_core::framing_sv2::framing::{MessageFrame, SerializedFrame};
 use stratum_core::framing_sv2::header::Header;
 use stratum_core::mining_sv2::*;
 use stratum_core::noise_sv2::{ELLSWIFT_ENCODING_SIZE, Responder};
@@ -234,6 +234,25 @@ impl PoolConn {
                     return Some((header.msg_type(), frame.payload().to_vec()));
                 }
             }
+        }
+    }
+
+    /// Reads and drops what the miner sends; false once it has closed the
+    /// connection or sent something that does not decrypt.
+    fn recv_lenient(&mut self) -> bool {
+        let wanted = self.decoder.writable_len();
+        if wanted > 0 && self.stream.read_exact(self.decoder.writable()).is_err() {
+            return false;
+        }
+        let Some(state) = self.decrypt.take() else {
+            return false;
+        };
+        match self.decoder.next_transport_frame(state) {
+            Ok(Decrypted::Incomplete(_, state) | Decrypted::Frame(_, state)) => {
+                self.decrypt = Some(state);
+                true
+            }
+            Err(_) => false,
         }
     }
 
@@ -696,4 +715,73 @@ fn mines_on_a_standard_channel() {
 #[test]
 fn mines_on_an_extended_channel() {
     mines_twelve_shares(Kind::Extended, "extended");
+}
+
+#[test]
+fn a_pool_without_the_authority_key_is_refused() {
+    let trusted = authority("sha256d test pool authority");
+    let impostor = authority("another authority");
+    let (listener, url) = listener(&trusted.0);
+    let pool = thread::spawn(move || {
+        let mut conn = PoolConn::accept(&listener, impostor);
+        // The miner hangs up without a SetupConnection.
+        conn.recv().map(|(kind, _)| kind)
+    });
+    let miner = MinerProcess::start(&["--pool", &url, "--user", "U", "--retries", "5"]);
+    let (code, stdout, stderr) = miner.finish();
+    assert_eq!(pool.join().unwrap(), None, "the miner sent a message");
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stderr.contains("not signed by the authority key"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("certificate verified"), "{stdout}");
+}
+
+#[test]
+fn a_garbled_or_oversized_frame_is_a_clean_reconnect() {
+    let keys = authority("sha256d test pool authority");
+    let (listener, url) = listener(&keys.0);
+    let pool = thread::spawn(move || {
+        let b = block();
+        // First connection: bytes that are no encrypted frame.
+        let mut conn = PoolConn::accept(&listener, keys);
+        conn.setup();
+        open_channel(&mut conn, Kind::Standard, &b);
+        PoolJob::first(&b).send(&mut conn, Kind::Standard);
+        conn.stream.write_all(&[0x5a; 64]).unwrap();
+        while conn.recv_lenient() {}
+
+        // Second connection: a well encrypted frame that declares a 1 MiB
+        // payload.
+        let mut conn = PoolConn::accept(&listener, keys);
+        conn.setup();
+        open_channel(&mut conn, Kind::Standard, &b);
+        let mut bytes = vec![0u8; 6 + (1 << 20)];
+        bytes[2] = MESSAGE_TYPE_NEW_MINING_JOB;
+        bytes[3..6].copy_from_slice(&(1u32 << 20).to_le_bytes()[..3]);
+        let frame = SerializedFrame::from_bytes(bytes).unwrap();
+        let encrypted = conn
+            .encoder
+            .encode_transport(frame, &mut conn.encrypt)
+            .unwrap();
+        // The miner hangs up part way.
+        let _ = conn.stream.write_all(encrypted.as_ref());
+        while conn.recv_lenient() {}
+
+        // Third connection: one share.
+        let mut conn = PoolConn::accept(&listener, keys);
+        let accepted = serve(&mut conn, Kind::Standard, 1, usize::MAX);
+        while conn.recv().is_some() {}
+        accepted.len()
+    });
+    let miner = MinerProcess::start(&["--pool", &url, "--user", "U", "--shares", "1"]);
+    let (code, stdout, stderr) = miner.finish();
+    assert_eq!(pool.join().expect("the pool's checks"), 1);
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stderr.contains("does not decrypt"), "{stderr}");
+    assert!(stderr.contains("a frame larger than"), "{stderr}");
+    assert_eq!(stderr.matches("reconnecting in").count(), 2, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stdout.contains("1 accepted"), "{stdout}");
 }

@@ -473,22 +473,24 @@ impl<'c> Session<'c> {
                     .range(..=last_sequence_number)
                     .map(|(seq, _)| *seq)
                     .collect();
-                for seq in answered {
-                    if let Some(sent) = self.sent.remove(&seq) {
+                stats.accepted += u64::from(accepted);
+                let counts = format!("{} accepted, {} rejected", stats.accepted, stats.rejected);
+                for seq in &answered {
+                    if let Some(sent) = self.sent.remove(seq) {
                         say!(
-                            "share accepted: job {}, nonce {:08x}, hash {}",
+                            "share accepted: job {}, nonce {:08x}, hash {} ({counts})",
                             sent.job_id,
                             sent.nonce,
                             sent.hash
                         );
                     }
                 }
-                stats.accepted += u64::from(accepted);
-                say!(
-                    "pool: {accepted} more accepted ({} accepted, {} rejected)",
-                    stats.accepted,
-                    stats.rejected
-                );
+                if usize::try_from(accepted).ok() != Some(answered.len()) {
+                    say!(
+                        "the pool counts {accepted} accepted for {} shares answered ({counts})",
+                        answered.len()
+                    );
+                }
                 if self.config.shares.is_some_and(|n| stats.accepted >= n) {
                     return Err(End::Done);
                 }
