@@ -785,3 +785,62 @@ fn a_garbled_or_oversized_frame_is_a_clean_reconnect() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stdout.contains("1 accepted"), "{stdout}");
 }
+
+#[test]
+fn bad_sv2_options_are_one_line_errors() {
+    let key = key_text(&authority("sha256d test pool authority").0);
+    let url = format!("stratum2+tcp://127.0.0.1:1/{key}");
+    // A key of version 2, and one whose checksum is broken.
+    let mut payload = vec![2, 0];
+    payload.extend_from_slice(&authority("sha256d test pool authority").0);
+    let version_2 = format!("stratum2+tcp://127.0.0.1:1/{}", base58check(&payload));
+    let mut broken = key.clone().into_bytes();
+    let last = broken.len() - 1;
+    broken[last] = if broken[last] == b'2' { b'3' } else { b'2' };
+    let broken = format!(
+        "stratum2+tcp://127.0.0.1:1/{}",
+        String::from_utf8(broken).unwrap()
+    );
+    for (args, expected) in [
+        (
+            vec!["--pool", "stratum2+tcp://127.0.0.1:1", "--user", "u"],
+            "/AUTHORITY_PUBLIC_KEY",
+        ),
+        (
+            vec!["--pool", "stratum2+tcp://127.0.0.1:1/", "--user", "u"],
+            "/AUTHORITY_PUBLIC_KEY",
+        ),
+        (
+            vec!["--pool", &version_2, "--user", "u"],
+            "authority public key",
+        ),
+        (
+            vec!["--pool", &broken, "--user", "u"],
+            "authority public key",
+        ),
+        (
+            vec![
+                "--pool",
+                &format!("stratum2+tcp://127.0.0.1/{key}"),
+                "--user",
+                "u",
+            ],
+            "no :PORT",
+        ),
+        (
+            vec!["--pool", &url, "--user", "u", "--channel", "group"],
+            "--channel",
+        ),
+        (
+            vec!["--pool", &url, "--user", "u", "--shares", "0"],
+            "--shares",
+        ),
+        (vec!["--channel", "extended", "--user", "u"], "--pool"),
+    ] {
+        let output = Command::new(miner()).args(&args).output().expect("run");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        assert_eq!(message.trim_end().lines().count(), 1, "{args:?}: {message}");
+        assert!(message.contains(expected), "{args:?}: {message}");
+    }
+}
