@@ -239,8 +239,19 @@ fn open_channel(conn: &mut PoolConn, kind: Kind, b: &Block) -> Vec<u8> {
 /// answered `stale-share` after the switch, and none may follow a share of
 /// the new job.
 fn serve(conn: &mut PoolConn, kind: Kind, total: usize, switch_after: usize) -> Vec<Accepted> {
+    serve_with(conn, kind, total, switch_after, 0)
+}
+
+/// [`serve`], answering `SetupConnection` with `flags`.
+fn serve_with(
+    conn: &mut PoolConn,
+    kind: Kind,
+    total: usize,
+    switch_after: usize,
+    flags: u32,
+) -> Vec<Accepted> {
     let b = block();
-    let flags = conn.setup();
+    let flags = conn.setup(flags);
     assert_ne!(flags & 0b100, 0, "version rolling requested");
     assert_eq!(flags & 1 != 0, kind == Kind::Standard, "standard jobs only");
     let prefix = open_channel(conn, kind, &b);
@@ -428,7 +439,7 @@ fn a_garbled_or_oversized_frame_is_a_clean_reconnect() {
         let b = block();
         // First connection: bytes that are no encrypted frame.
         let mut conn = PoolConn::accept(&listener, keys);
-        conn.setup();
+        conn.setup(0);
         open_channel(&mut conn, Kind::Standard, &b);
         PoolJob::first(&b).send(&mut conn, Kind::Standard);
         conn.stream.write_all(&[0x5a; 64]).unwrap();
@@ -437,7 +448,7 @@ fn a_garbled_or_oversized_frame_is_a_clean_reconnect() {
         // Second connection: a well encrypted frame that declares a 1 MiB
         // payload.
         let mut conn = PoolConn::accept(&listener, keys);
-        conn.setup();
+        conn.setup(0);
         open_channel(&mut conn, Kind::Standard, &b);
         let mut bytes = vec![0u8; 6 + (1 << 20)];
         bytes[2] = MESSAGE_TYPE_NEW_MINING_JOB;
@@ -525,4 +536,27 @@ fn bad_sv2_options_are_one_line_errors() {
         assert_eq!(message.trim_end().lines().count(), 1, "{args:?}: {message}");
         assert!(message.contains(expected), "{args:?}: {message}");
     }
+}
+
+#[test]
+fn a_pool_that_requires_a_fixed_version_gets_it() {
+    let keys = authority("sha256d test pool authority");
+    let (listener, url) = listener(&keys.0);
+    let pool = thread::spawn(move || {
+        let mut conn = PoolConn::accept(&listener, keys);
+        // REQUIRES_FIXED_VERSION.
+        let accepted = serve_with(&mut conn, Kind::Standard, 4, usize::MAX, 1);
+        while conn.recv().is_some() {}
+        accepted
+    });
+    let miner = MinerProcess::start(&["--pool", &url, "--user", "U", "--shares", "4"]);
+    let (code, stdout, stderr) = miner.finish();
+    let accepted = pool.join().expect("the pool's checks");
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let version = block().version;
+    assert!(
+        accepted.iter().all(|a| a.version == version),
+        "{accepted:x?}"
+    );
+    assert!(stdout.contains("no version rolling"), "{stdout}");
 }

@@ -243,8 +243,9 @@ impl PoolConn {
         }
     }
 
-    /// `SetupConnection` in, `.Success` out; returns its flags.
-    pub fn setup(&mut self) -> u32 {
+    /// `SetupConnection` in, `.Success` with `answer` flags out; returns
+    /// the miner's flags.
+    pub fn setup(&mut self, answer: u32) -> u32 {
         let (kind, mut payload) = self.recv().expect("SetupConnection");
         let Ok(CommonMessages::SetupConnection(setup)) =
             CommonMessages::try_from((kind, payload.as_mut_slice()))
@@ -257,7 +258,7 @@ impl PoolConn {
         self.send(
             SetupConnectionSuccess {
                 used_version: 2,
-                flags: 0,
+                flags: answer,
             },
             MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS,
             CHANNEL_BIT_SETUP_CONNECTION_SUCCESS,

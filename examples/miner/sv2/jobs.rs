@@ -74,7 +74,7 @@ impl Session<'_> {
 
     /// Makes `job` current on `prev` and mines it.
     fn activate(&mut self, job_id: u32, job: Job, prev: &SetNewPrevHash, miner: &Miner) {
-        let mask = mask(self.config.version_rolling);
+        let mask = mask(self.rolling);
         let active = match job {
             Job::Standard(job) => StandardJob::new(&job, prev, mask)
                 .map(Active::Standard)

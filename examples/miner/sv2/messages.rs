@@ -22,6 +22,13 @@ pub const REQUIRES_STANDARD_JOBS: u32 = 1 << 0;
 /// `SetupConnection.flags` (mining protocol): the miner rolls the version.
 pub const REQUIRES_VERSION_ROLLING: u32 = 1 << 2;
 
+/// `SetupConnection.Success.flags` (mining protocol): the pool does not
+/// accept a changed version.
+pub const REQUIRES_FIXED_VERSION: u32 = 1 << 0;
+/// `SetupConnection.Success.flags` (mining protocol): the pool only opens
+/// extended channels.
+pub const REQUIRES_EXTENDED_CHANNELS: u32 = 1 << 1;
+
 /// The protocol version spoken (the only one there is).
 pub const PROTOCOL_VERSION: u16 = 2;
 

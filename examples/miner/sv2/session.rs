@@ -214,6 +214,9 @@ pub(super) struct Session<'c> {
     pub(super) next_sequence: u32,
     pub(super) sent: BTreeMap<u32, Sent>,
     pub(super) got_work: bool,
+    /// Whether the version is rolled: asked for, and not refused by the
+    /// pool's `REQUIRES_FIXED_VERSION`.
+    pub(super) rolling: bool,
 }
 
 impl<'c> Session<'c> {
@@ -264,6 +267,7 @@ impl<'c> Session<'c> {
             next_sequence: 0,
             sent: BTreeMap::new(),
             got_work: false,
+            rolling: config.version_rolling,
         })
     }
 
@@ -377,6 +381,17 @@ impl<'c> Session<'c> {
                     return Err(self.lost("an unexpected SetupConnection.Success"));
                 }
                 say!("connection set up: protocol version {version}, flags {flags:#x}");
+                if flags & m::REQUIRES_EXTENDED_CHANNELS != 0
+                    && self.config.channel == ChannelKind::Standard
+                {
+                    return Err(End::Fatal(
+                        "the pool only opens extended channels: use --channel extended".into(),
+                    ));
+                }
+                if flags & m::REQUIRES_FIXED_VERSION != 0 && self.rolling {
+                    say!("no version rolling: the pool requires the job's version");
+                    self.rolling = false;
+                }
                 self.open_channel(stats)
             }
             Incoming::SetupError { flags, code } => Err(End::Fatal(format!(
