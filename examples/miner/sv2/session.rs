@@ -146,6 +146,8 @@ pub fn run(config: &Config) -> ExitCode {
         }
     };
     let hashed = miner.hashed();
+    // A hashing thread blocked on a full queue sees it closed and stops.
+    drop(inbox);
     miner.stop();
     let seconds = stats.started.elapsed().as_secs_f64();
     say!(
