@@ -99,7 +99,8 @@ check() {
         # The miner CLI and pool tests run the example as a child process,
         # which the user-mode emulator does not follow: they would only test
         # the host.
-        if { [ "$name" = miner_cli ] || [ "$name" = stratum_pool ]; } && [ "$model" != native ]; then
+        if { [ "$name" = miner_cli ] || [ "$name" = stratum_pool ] || [ "$name" = stratum_v2_pool ]; } &&
+            [ "$model" != native ]; then
             echo "--- $model: $name skipped (its child processes run natively)"
             continue
         fi

@@ -64,6 +64,9 @@
 //! - `--no-version-rolling`: do not send `mining.configure` (BIP 310).
 //! - `--work-size N`: nonces searched per (extranonce2, version) pair
 //!   before the next version is rolled (default all 2^32).
+//! - `--pool stratum2+tcp://HOST:PORT/AUTHORITY_KEY`: Stratum V2 (x86-64
+//!   Linux builds), the pool's certificate checked against its authority
+//!   public key; `--channel standard|extended` (default standard).
 //!
 //! Common options:
 //! - `-t`, `--threads N`: default all cores. `--kernel auto|scalar|sse41|avx2|sha-ni`
@@ -94,6 +97,7 @@ mod progress;
 mod protocol;
 mod session;
 mod solo;
+mod sv2;
 
 use std::process::ExitCode;
 use std::thread;
@@ -153,7 +157,7 @@ pub struct Cli {
     )]
     benchmark: bool,
 
-    /// Mine for a pool: stratum+tcp://HOST:PORT; several for failover, in order
+    /// Mine for a pool: stratum+tcp://HOST:PORT, several for failover in order; or one Stratum V2 pool: stratum2+tcp://HOST:PORT/AUTHORITY_KEY
     #[arg(
         short = 'o',
         long,
@@ -204,6 +208,14 @@ pub struct Cli {
     /// Nonces per (extranonce2, version) before rolling the version [default: 4294967296]
     #[arg(long, value_name = "N", requires = "pool")]
     work_size: Option<u64>,
+    /// Stratum V2 channel: standard (header-only) or extended
+    #[arg(
+        long,
+        value_name = "KIND",
+        default_value = "standard",
+        requires = "pool"
+    )]
+    channel: String,
 }
 
 /// A bad command line, as one line for the user.
@@ -264,15 +276,23 @@ fn main() -> ExitCode {
             ));
         }
         let style = progress::ProgressStyle::new(cli.progress, cli.quiet);
-        Ok(if cli.pool.is_empty() {
-            Mode::Solo(solo::Plan::new(&cli, engine, threads, style)?)
-        } else {
-            Mode::Pool(pool::Config::new(&cli, engine, threads, style)?)
+        let v2 = cli.pool.iter().filter(|url| url.starts_with(sv2::SCHEME)).count();
+        Ok(match cli.pool.as_slice() {
+            [] => Mode::Solo(solo::Plan::new(&cli, engine, threads, style)?),
+            [url] if v2 == 1 => Mode::Sv2(sv2::Config::new(&cli, url, engine, threads, style)?),
+            _ if v2 > 0 => {
+                return Err(UsageError(
+                    "--pool: a Stratum V2 pool is mined alone (failover is for stratum+tcp:// pools)"
+                        .into(),
+                ));
+            }
+            _ => Mode::Pool(pool::Config::new(&cli, engine, threads, style)?),
         })
     });
     match planned {
         Ok(Mode::Solo(plan)) => solo::run(&cli, &plan),
         Ok(Mode::Pool(config)) => pool::run(&config),
+        Ok(Mode::Sv2(config)) => sv2::run(&config),
         Err(UsageError(message)) => {
             tell!("error: {message}");
             ExitCode::from(2)
@@ -283,4 +303,5 @@ fn main() -> ExitCode {
 enum Mode {
     Solo(solo::Plan),
     Pool(pool::Config),
+    Sv2(sv2::Config),
 }

@@ -239,14 +239,14 @@ impl Search {
 
 /// The largest slice for a share target: about [`SHARES_PER_SLICE`] shares
 /// expected (a difficulty-`d` share takes `d * 2^32` hashes on average).
-fn max_slice(target: &Target) -> u64 {
+pub fn max_slice(target: &Target) -> u64 {
     let expected = target.difficulty_float() * 4_294_967_296.0 * SHARES_PER_SLICE;
     (expected.min(4_294_967_296.0) as u64).max(DEFAULT_CHUNK_SIZE)
 }
 
 /// A slice that takes about [`SLICE_TIME`] at the measured speed, in whole
 /// chunks, at most `max`.
-fn next_slice(hashed: u64, took: Duration, max: u64) -> u64 {
+pub fn next_slice(hashed: u64, took: Duration, max: u64) -> u64 {
     let seconds = took.as_secs_f64().max(1e-3);
     let wanted = hashed as f64 / seconds * SLICE_TIME.as_secs_f64();
     let chunks = (wanted / DEFAULT_CHUNK_SIZE as f64).round().max(1.0) as u64;
