@@ -61,19 +61,14 @@ mod unsupported {
 #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 pub use unsupported::{Config, run};
 
-/// Pool bytes for a message: at most `max` characters, everything but
-/// printable ASCII escaped, so that a pool cannot write control sequences
-/// to the terminal.
+/// Pool bytes for a message: UTF-8 text escaped and cut as every pool
+/// string is ([`crate::output::shown`]); bytes that are not UTF-8, each
+/// escaped. Either way a pool cannot write control sequences to the
+/// terminal.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 pub fn printable(bytes: &[u8], max: usize) -> String {
-    let mut out: String = bytes
-        .iter()
-        .take(max)
-        .flat_map(|b| std::ascii::escape_default(*b))
-        .map(char::from)
-        .collect();
-    if bytes.len() > max {
-        out.push_str("...");
+    match std::str::from_utf8(bytes) {
+        Ok(text) => crate::output::shown(text, max),
+        Err(_) => crate::output::shown(&bytes.escape_ascii().to_string(), max),
     }
-    out
 }
