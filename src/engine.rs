@@ -212,7 +212,7 @@ impl Engine {
     /// CPU's cycle counter, and the fastest best time wins, so that the
     /// choice follows the silicon rather than a rule by CPU model: on AMD
     /// Zen 5, with full-width 512-bit units, the `avx512` kernel searches
-    /// about 1.7 times as fast as `sha-ni`, while on Zen 4, which runs
+    /// about 1.6 times as fast as `sha-ni`, while on Zen 4, which runs
     /// 512-bit instructions as two halves, `sha-ni` is ahead. The whole
     /// timing takes about a third of a millisecond. Where there is no
     /// cycle counter (outside x86, or under Miri), the last available
