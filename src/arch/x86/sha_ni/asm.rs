@@ -280,7 +280,33 @@ macro_rules! second_hash_to_group_14 {
     };
 }
 
+/// `asm!` with what every block here shares: the text (in brackets), the
+/// stack window (`{win}`) and the tables (`{t}`) with the offsets every
+/// double hash reads, then the block's own operands (each ending with a
+/// comma); all sixteen XMM registers clobbered, nothing pushed, the flags
+/// kept.
+macro_rules! sha_asm {
+    ([$($text:tt)*], $window:expr, $($operands:tt)*) => {
+        core::arch::asm!(
+            $($text)*
+            win = in(reg) $window,
+            t = in(reg) core::ptr::addr_of!($crate::arch::x86::sha_ni::asm::TABLES),
+            k = const core::mem::offset_of!($crate::arch::x86::sha_ni::asm::Tables, k),
+            digest_kw = const core::mem::offset_of!($crate::arch::x86::sha_ni::asm::Tables, digest_kw),
+            pad_start = const core::mem::offset_of!($crate::arch::x86::sha_ni::asm::Tables, pad_start),
+            digest_len = const core::mem::offset_of!($crate::arch::x86::sha_ni::asm::Tables, digest_len),
+            iv = const core::mem::offset_of!($crate::arch::x86::sha_ni::asm::Tables, iv),
+            $($operands)*
+            out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _,
+            out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
+            out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
+            out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
+            options(nostack, preserves_flags),
+        )
+    };
+}
+
 pub(super) use {
-    four_streams, rounds_4, second_hash_to_group_14, slot, step, steps, steps_at, table_rounds,
-    table_rounds_2, three_streams,
+    four_streams, rounds_4, second_hash_to_group_14, sha_asm, slot, step, steps, steps_at,
+    table_rounds, table_rounds_2, three_streams,
 };

@@ -11,11 +11,10 @@
 //! version, which Miri runs, is the reference the kernel harness compares
 //! this one with. x86-64 only.
 
-use core::arch::asm;
 use core::mem::{MaybeUninit, offset_of};
 
 use super::asm::{
-    TABLES, Tables, Window, four_streams, rounds_4, second_hash_to_group_14, slot, step, steps,
+    Tables, Window, four_streams, rounds_4, second_hash_to_group_14, sha_asm, slot, step, steps,
     steps_at, table_rounds, table_rounds_2, three_streams,
 };
 use crate::sha256::Shape;
@@ -150,34 +149,25 @@ macro_rules! second_hash_end {
 /// SHA-256d of `$streams`' 80-byte headers.
 macro_rules! headers {
     ($streams:tt, $msg:expr, $out:expr, $window:expr, $ff:expr) => {
-        asm!(
-            first_block_to_round_15!("80", $streams),
-            block_end!(iv, $streams),
-            keep_state!($streams),
-            header_block_to_round_15!($streams),
-            block_end!(ff, $streams),
-            second_hash_to_group_14!($streams),
-            second_hash_end!($streams),
+        sha_asm!(
+            [
+                first_block_to_round_15!("80", $streams),
+                block_end!(iv, $streams),
+                keep_state!($streams),
+                header_block_to_round_15!($streams),
+                block_end!(ff, $streams),
+                second_hash_to_group_14!($streams),
+                second_hash_end!($streams),
+            ],
+            $window,
             msg = in(reg) $msg,
             out = in(reg) $out,
-            win = in(reg) $window,
             ff = in(reg) $ff,
-            t = in(reg) core::ptr::addr_of!(TABLES),
-            k = const offset_of!(Tables, k),
             header_kw = const offset_of!(Tables, header_kw),
-            digest_kw = const offset_of!(Tables, digest_kw),
-            pad_start = const offset_of!(Tables, pad_start),
-            digest_len = const offset_of!(Tables, digest_len),
-            iv = const offset_of!(Tables, iv),
             header_len = const offset_of!(Tables, header_len),
             zero = const offset_of!(Tables, zero),
             reverse = const offset_of!(Tables, reverse),
             swap_words = const offset_of!(Tables, swap_words),
-            out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _,
-            out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
-            out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
-            out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
-            options(nostack, preserves_flags),
         )
     };
 }
@@ -185,35 +175,26 @@ macro_rules! headers {
 /// SHA-256d of `$streams`' 64-byte messages.
 macro_rules! nodes {
     ($streams:tt, $msg:expr, $out:expr, $window:expr, $ff:expr) => {
-        asm!(
-            first_block_to_round_15!("64", $streams),
-            block_end!(iv, $streams),
-            keep_state!($streams),
-            // The padding block: every round's `K + W` is a constant.
-            table_rounds!("{padding_64_kw}", $streams,
-                0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
-                16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31),
-            feed_forward!(ff, $streams),
-            second_hash_to_group_14!($streams),
-            second_hash_end!($streams),
+        sha_asm!(
+            [
+                first_block_to_round_15!("64", $streams),
+                block_end!(iv, $streams),
+                keep_state!($streams),
+                // The padding block: every round's `K + W` is a constant.
+                table_rounds!("{padding_64_kw}", $streams,
+                    0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+                    16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31),
+                feed_forward!(ff, $streams),
+                second_hash_to_group_14!($streams),
+                second_hash_end!($streams),
+            ],
+            $window,
             msg = in(reg) $msg,
             out = in(reg) $out,
-            win = in(reg) $window,
             ff = in(reg) $ff,
-            t = in(reg) core::ptr::addr_of!(TABLES),
-            k = const offset_of!(Tables, k),
             padding_64_kw = const offset_of!(Tables, padding_64_kw),
-            digest_kw = const offset_of!(Tables, digest_kw),
-            pad_start = const offset_of!(Tables, pad_start),
-            digest_len = const offset_of!(Tables, digest_len),
-            iv = const offset_of!(Tables, iv),
             reverse = const offset_of!(Tables, reverse),
             swap_words = const offset_of!(Tables, swap_words),
-            out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _,
-            out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
-            out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
-            out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
-            options(nostack, preserves_flags),
         )
     };
 }

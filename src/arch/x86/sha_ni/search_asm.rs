@@ -8,11 +8,10 @@
 //! candidate masks included. x86-64 only: 32-bit x86 has eight XMM
 //! registers.
 
-use core::arch::asm;
 use core::mem::{MaybeUninit, offset_of};
 
 use super::asm::{
-    TABLES, Tables, Window, four_streams, rounds_4, second_hash_to_group_14, slot, step, steps,
+    Tables, Window, four_streams, rounds_4, second_hash_to_group_14, sha_asm, slot, step, steps,
     steps_at, table_rounds, table_rounds_2, three_streams,
 };
 use super::search::ScanSetup;
@@ -105,27 +104,23 @@ macro_rules! second_hash_end {
 /// `[H, G, D, C]`, newest group, three temporaries).
 macro_rules! double_hash {
     ($streams:tt, $setup:expr, $nonces:expr, $window:expr, $out:expr) => {
-        asm!(
-            first_hash_start!($streams),
-            // Rounds 4..=15: the header's padding words.
-            table_rounds!("{header_kw}", $streams, 0 1 2 3 4 5),
-            first_hash_groups_4_7!($streams),
-            // A group is read for the last time three steps after its own.
-            steps!($streams; (8, ""), (9, ""), (10, ""), (11, ""), (12, ""), (13, ""), (14, "#"), (15, "#")),
-            feed_forward_midstate!($streams),
-            second_hash_to_group_14!($streams),
-            second_hash_end!($streams),
+        sha_asm!(
+            [
+                first_hash_start!($streams),
+                // Rounds 4..=15: the header's padding words.
+                table_rounds!("{header_kw}", $streams, 0 1 2 3 4 5),
+                first_hash_groups_4_7!($streams),
+                // A group is read for the last time three steps after its own.
+                steps!($streams; (8, ""), (9, ""), (10, ""), (11, ""), (12, ""), (13, ""), (14, "#"), (15, "#")),
+                feed_forward_midstate!($streams),
+                second_hash_to_group_14!($streams),
+                second_hash_end!($streams),
+            ],
+            $window,
             setup = in(reg) $setup,
             nonces = in(reg) $nonces,
-            win = in(reg) $window,
             out = in(reg) $out,
-            t = in(reg) core::ptr::addr_of!(TABLES),
-            k = const offset_of!(Tables, k),
             header_kw = const offset_of!(Tables, header_kw),
-            digest_kw = const offset_of!(Tables, digest_kw),
-            pad_start = const offset_of!(Tables, pad_start),
-            digest_len = const offset_of!(Tables, digest_len),
-            iv = const offset_of!(Tables, iv),
             after_abef = const offset_of!(ScanSetup, after_round3) + offset_of!(State, abef),
             after_cdgh = const offset_of!(ScanSetup, after_round3) + offset_of!(State, cdgh),
             tail = const offset_of!(ScanSetup, tail),
@@ -134,11 +129,6 @@ macro_rules! double_hash {
             w16_19_rest = const offset_of!(ScanSetup, w16_19_rest),
             w20_23_partial = const offset_of!(ScanSetup, w20_23_partial),
             w28_31_msg1 = const offset_of!(ScanSetup, w28_31_msg1),
-            out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _,
-            out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
-            out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
-            out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
-            options(nostack, preserves_flags),
         )
     };
 }
