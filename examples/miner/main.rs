@@ -89,6 +89,7 @@
 //! stdout ends the program quietly.
 
 mod endpoint;
+mod hashing;
 mod inbox;
 mod output;
 mod pool;

@@ -2,7 +2,7 @@
 //! across several `--pool`s.
 //!
 //! One connection at a time ([`crate::session`]). A reader thread turns
-//! the socket into lines and the hashing thread ([`crate::pool_miner`])
+//! the socket into lines and the hashing thread ([`crate::hashing`])
 //! reports shares; both go through one bounded [`Inbox`] to this thread,
 //! which runs the session and, when it ends, decides what is next:
 //!

@@ -1,25 +1,21 @@
-//! The hashing side of SV2 pool mode: one thread running the library's
-//! `ParallelSearch` over the works of the current v2 job (a standard
-//! job's versions, or an extended job's extranonces and versions). New
-//! work cancels the current search within one chunk, as in v1 mode, and
-//! the slice sizes are v1 mode's ([`crate::pool_miner`]).
+//! What SV2 pool mode gives the hashing thread ([`crate::hashing`], shared
+//! with v1 mode): the works of the current v2 job (a standard job's
+//! versions, or an extended job's extranonces and versions), and every
+//! share found, sent to the session's bounded event channel. New work
+//! cancels the current search within one chunk, as in v1 mode.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread::{self, JoinHandle};
-use std::time::Instant;
 
-use sha256d::parallel::{DEFAULT_CHUNK_SIZE, ParallelEnd, ParallelSearch};
 use sha256d::stratum::v2::{
     ExtendedJob, NewExtendedMiningJob, SetNewPrevHash, StandardJob, SubmitShares, Work,
 };
 use sha256d::stratum::{Error, Extranonce, Extranonce2, VersionMask};
-use sha256d::{BlockHash, Engine, NonceRange, Target};
+use sha256d::{BlockHash, SearchJob, Target};
 
 use super::messages::ExtendedJobFields;
 use super::session::Event;
-use crate::pool_miner::{max_slice, next_slice};
+use crate::hashing::{self, Hashing, Slices};
 
 /// What to mine: one job of one connection.
 pub struct Order {
@@ -44,183 +40,66 @@ pub struct Found {
     pub hash: BlockHash,
 }
 
-struct State {
-    order: Option<Arc<Order>>,
-    generation: u64,
-    shutdown: bool,
-}
-
-struct Shared {
-    state: Mutex<State>,
-    wake: Condvar,
-    cancel: AtomicBool,
-    hashed: AtomicU64,
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+impl Order {
+    /// Searches `works`, sending every share found (the send blocks while
+    /// the channel is full); false when cancelled or the session is gone.
+    fn search_works(
+        &self,
+        slices: &Slices<'_>,
+        events: &SyncSender<Event>,
+        works: impl Iterator<Item = Work>,
+    ) -> bool {
+        slices.search(self.target, works, |work, solutions| {
+            solutions.iter().all(|solution| {
+                let found = Found {
+                    session: self.session,
+                    share: work.share(0, solution.nonce),
+                    hash: solution.hash,
+                };
+                events.send(Event::Found(found)).is_ok()
+            })
+        })
     }
 }
 
-/// The hashing thread.
-pub struct Miner {
-    shared: Arc<Shared>,
-    thread: Option<JoinHandle<()>>,
-}
+/// The hashing thread of v2 mode.
+pub type Miner = Hashing<Order>;
 
-impl Miner {
-    /// Starts the thread, idle until the first [`Miner::set_work`].
-    pub fn start(
-        engine: Engine,
-        threads: usize,
-        work_size: u64,
-        events: SyncSender<Event>,
-    ) -> Miner {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State {
-                order: None,
-                generation: 0,
-                shutdown: false,
-            }),
-            wake: Condvar::new(),
-            cancel: AtomicBool::new(false),
-            hashed: AtomicU64::new(0),
-        });
-        let search = Search {
-            shared: Arc::clone(&shared),
-            engine,
-            threads,
-            work_size,
-            events,
-        };
-        let thread = thread::Builder::new()
-            .name("hashing".into())
-            .spawn(move || search.run())
-            .expect("start the hashing thread");
-        Miner {
-            shared,
-            thread: Some(thread),
-        }
-    }
-
-    /// Replaces the work at once; `None` stops hashing.
-    pub fn set_work(&self, order: Option<Order>) {
-        let mut state = self.shared.lock();
-        state.order = order.map(Arc::new);
-        state.generation += 1;
-        self.shared.cancel.store(true, Ordering::Relaxed);
-        self.shared.wake.notify_all();
-    }
-
-    /// Nonces hashed so far.
-    pub fn hashed(&self) -> u64 {
-        self.shared.hashed.load(Ordering::Relaxed)
-    }
-
-    /// Stops and joins the thread.
-    pub fn stop(mut self) {
-        {
-            let mut state = self.shared.lock();
-            state.shutdown = true;
-            self.shared.cancel.store(true, Ordering::Relaxed);
-            self.shared.wake.notify_all();
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+impl hashing::Work for Work {
+    fn search_job(&self, target: Target) -> SearchJob {
+        Work::search_job(self, target)
     }
 }
 
-struct Search {
-    shared: Arc<Shared>,
-    engine: Engine,
-    threads: usize,
-    work_size: u64,
-    events: SyncSender<Event>,
-}
+impl hashing::Order for Order {
+    type Sink = SyncSender<Event>;
 
-impl Search {
-    fn run(self) {
-        let mut seen = 0;
-        loop {
-            let order = {
-                let mut state = self.shared.lock();
-                while !state.shutdown && state.generation == seen {
-                    state = self
-                        .shared
-                        .wake
-                        .wait(state)
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
-                if state.shutdown {
-                    return;
-                }
-                seen = state.generation;
-                self.shared.cancel.store(false, Ordering::Relaxed);
-                state.order.clone()
-            };
-            if let Some(order) = order {
-                self.mine(&order);
-            }
-        }
-    }
+    const CAP_FIRST_SLICE: bool = false;
 
-    fn mine(&self, order: &Order) {
-        let finished = match &order.job {
-            OrderJob::Standard(job) => self.search(order, job.works()),
+    /// A standard job's versions, or an extended job's extranonces and
+    /// versions.
+    fn search(&self, slices: &Slices<'_>, events: &SyncSender<Event>) -> bool {
+        match &self.job {
+            OrderJob::Standard(job) => self.search_works(slices, events, job.works()),
             OrderJob::Extended(entry) => entry
                 .with_job(|job| {
                     Extranonce2::zero(job.extranonce_size())
                         .and_then(|first| job.works(first))
-                        .map_or(true, |works| self.search(order, works))
+                        .map_or(true, |works| self.search_works(slices, events, works))
                 })
                 .unwrap_or(true),
-        };
-        if finished && !self.shared.cancel.load(Ordering::Relaxed) {
-            let job_id = match &order.job {
-                OrderJob::Standard(job) => job.job_id(),
-                OrderJob::Extended(entry) => entry.fields.job_id,
-            };
-            let _ = self.events.send(Event::Exhausted {
-                session: order.session,
-                job_id,
-            });
         }
     }
 
-    /// Searches `works` until cancelled (false) or done (true).
-    fn search(&self, order: &Order, works: impl Iterator<Item = Work>) -> bool {
-        let mut slice = DEFAULT_CHUNK_SIZE * 16;
-        let max_slice = max_slice(&order.target);
-        for work in works {
-            let search_job = work.search_job(order.target);
-            let mut range = NonceRange::new(0, self.work_size).unwrap_or(NonceRange::FULL);
-            while !range.is_empty() {
-                let started = Instant::now();
-                let outcome = ParallelSearch::new(self.engine)
-                    .threads(self.threads)
-                    .cancel_flag(&self.shared.cancel)
-                    .progress(&self.shared.hashed)
-                    .search(&search_job, range.take(slice));
-                for solution in &outcome.solutions {
-                    let found = Found {
-                        session: order.session,
-                        share: work.share(0, solution.nonce),
-                        hash: solution.hash,
-                    };
-                    if self.events.send(Event::Found(found)).is_err() {
-                        return false;
-                    }
-                }
-                if outcome.end == ParallelEnd::Cancelled {
-                    return false;
-                }
-                slice = next_slice(outcome.hashed, started.elapsed(), max_slice);
-                range = range.skip(outcome.tried);
-            }
-        }
-        true
+    fn exhausted(&self, events: &SyncSender<Event>) {
+        let job_id = match &self.job {
+            OrderJob::Standard(job) => job.job_id(),
+            OrderJob::Extended(entry) => entry.fields.job_id,
+        };
+        let _ = events.send(Event::Exhausted {
+            session: self.session,
+            job_id,
+        });
     }
 }
 
