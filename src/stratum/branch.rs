@@ -6,6 +6,20 @@ use crate::{TxMerkleNode, Txid, merkle};
 
 /// The longest Merkle branch accepted: enough for 2^32 transactions, many
 /// more than a block can hold. A job stores its branch inline (1 KiB).
+///
+/// ```
+/// use sha256d::stratum::{Error, Extranonce, Field, Job, Notify, MAX_MERKLE_BRANCH_LEN};
+/// let branch = [[0u8; 32]; MAX_MERKLE_BRANCH_LEN + 1];
+/// let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[], coinb2: &[],
+///     merkle_branch: &branch, version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 0, clean_jobs: false };
+/// let session = Extranonce::new(&[], 4)?;
+/// assert!(Job::new(&Notify { merkle_branch: &branch[..MAX_MERKLE_BRANCH_LEN], ..notify }, &session).is_ok());
+/// assert_eq!(
+///     Job::new(&notify, &session).err(),
+///     Some(Error::TooLong { field: Field::MerkleBranchLength, max: 32, found: 33 }),
+/// );
+/// # Ok::<(), Error>(())
+/// ```
 pub const MAX_MERKLE_BRANCH_LEN: usize = 32;
 
 /// Up to [`MAX_MERKLE_BRANCH_LEN`] hashes, internal byte order, leaf level

@@ -9,9 +9,28 @@ use super::{Error, Field};
 use crate::hex::{Hex, decode_to_slice};
 
 /// The longest `extranonce1` accepted, in bytes. Pools send 4 to 8.
+///
+/// ```
+/// use sha256d::stratum::{Error, Extranonce, Field, MAX_EXTRANONCE1_LEN};
+/// assert!(Extranonce::new(&[0xaa; MAX_EXTRANONCE1_LEN], 4).is_ok());
+/// assert_eq!(
+///     Extranonce::new(&[0xaa; 33], 4),
+///     Err(Error::TooLong { field: Field::Extranonce1, max: 32, found: 33 }),
+/// );
+/// ```
 pub const MAX_EXTRANONCE1_LEN: usize = 32;
 /// The largest `extranonce2_size` accepted, in bytes: v1 pools send 2 to
 /// 8; a v2 extended channel's extranonce (`B0_32`) can take up to 32.
+///
+/// ```
+/// use sha256d::stratum::{Error, Extranonce2, Field, MAX_EXTRANONCE2_LEN};
+/// assert_eq!(Extranonce2::zero(MAX_EXTRANONCE2_LEN)?.len(), 32);
+/// assert_eq!(
+///     Extranonce2::zero(33),
+///     Err(Error::TooLong { field: Field::Extranonce2, max: 32, found: 33 }),
+/// );
+/// # Ok::<(), Error>(())
+/// ```
 pub const MAX_EXTRANONCE2_LEN: usize = 32;
 
 /// What `mining.subscribe` (or later `mining.set_extranonce`) gives a

@@ -186,6 +186,19 @@ pub struct Job<'a> {
 impl<'a> Job<'a> {
     /// A job from `mining.notify`'s fields and the session's extranonces.
     ///
+    /// ```
+    /// use sha256d::stratum::{Extranonce, Job, Notify};
+    /// let notify = Notify { job_id: "b3", prevhash: [0; 32], coinb1: &[1, 0, 0, 0], coinb2: &[0xff; 8],
+    ///     merkle_branch: &[[0x11; 32]], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 0x504e_86b9,
+    ///     clean_jobs: true };
+    /// let job = Job::new(&notify, &Extranonce::new(&[0xf8, 0x00, 0x2c, 0x90], 4)?)?;
+    /// assert_eq!(job.job_id(), "b3");
+    /// assert_eq!(job.time(), 0x504e_86b9);
+    /// assert_eq!(job.merkle_branch(), [[0x11; 32]]);
+    /// assert_eq!(job.extranonce2_size(), 4);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::TooLong`] if the branch is longer than
     /// [`MAX_MERKLE_BRANCH_LEN`](super::MAX_MERKLE_BRANCH_LEN).
@@ -211,6 +224,35 @@ impl<'a> Job<'a> {
     /// A job from `mining.notify`'s strings and the session's extranonces.
     /// Every field is checked here; nothing is allocated (the coinbase
     /// halves stay borrowed as hex).
+    ///
+    /// ```
+    /// use sha256d::stratum::{Error, Extranonce, Field, Job, Notify, NotifyHex};
+    /// let notify = NotifyHex {
+    ///     job_id: "b3",
+    ///     prevhash: &"00".repeat(32),
+    ///     coinb1: "01000000",
+    ///     coinb2: "ffffffff",
+    ///     merkle_branch: &[],
+    ///     version: "20000000",
+    ///     nbits: "1d00ffff",
+    ///     ntime: "504e86b9",
+    ///     clean_jobs: true,
+    /// };
+    /// let session = Extranonce::from_hex("f8002c90", 4)?;
+    /// let job = Job::from_hex(&notify, &session)?;
+    /// // The same job as from the decoded fields.
+    /// let decoded = Notify { job_id: "b3", prevhash: [0; 32], coinb1: &[1, 0, 0, 0], coinb2: &[0xff; 4],
+    ///     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 0x504e_86b9,
+    ///     clean_jobs: true };
+    /// let extranonce2 = sha256d::stratum::Extranonce2::zero(4)?;
+    /// assert_eq!(job.merkle_root(&extranonce2)?, Job::new(&decoded, &session)?.merkle_root(&extranonce2)?);
+    /// // nTime must be 4 bytes.
+    /// assert_eq!(
+    ///     Job::from_hex(&NotifyHex { ntime: "4e86b9", ..notify }, &session).err(),
+    ///     Some(Error::Length { field: Field::NTime, expected: 4, found: 3 }),
+    /// );
+    /// # Ok::<(), Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::Hex`] for bad hex in any field, [`Error::Length`] for a
@@ -390,7 +432,21 @@ impl<'a> Job<'a> {
 
     /// The coinbase transaction's id (SHA-256d of
     /// `coinb1 ‖ extranonce1 ‖ extranonce2 ‖ coinb2`), internal byte order.
-    /// See the example on [`Job`].
+    ///
+    /// ```
+    /// use sha256d::stratum::{Error, Extranonce, Extranonce2, Field, Job, Notify};
+    /// let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1, 2], coinb2: &[5],
+    ///     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 0, clean_jobs: false };
+    /// let job = Job::new(&notify, &Extranonce::new(&[3], 1)?)?;
+    /// let txid = job.coinbase_txid(&Extranonce2::from_u64(4, 1)?)?;
+    /// assert_eq!(txid, sha256d::Txid::from(sha256d::sha256d(&[1, 2, 3, 4, 5])));
+    /// // An extranonce2 of the wrong size.
+    /// assert_eq!(
+    ///     job.coinbase_txid(&Extranonce2::zero(2)?),
+    ///     Err(Error::Length { field: Field::Extranonce2, expected: 1, found: 2 }),
+    /// );
+    /// # Ok::<(), Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::Length`] if `extranonce2` is not
@@ -401,7 +457,21 @@ impl<'a> Job<'a> {
 
     /// The block's Merkle root with this `extranonce2`: the coinbase id
     /// folded with the branch by [`merkle::root_from_branch`](crate::merkle::root_from_branch) (the coinbase
-    /// is leaf 0). See the example on [`Job`].
+    /// is leaf 0).
+    ///
+    /// ```
+    /// use sha256d::stratum::{Extranonce, Extranonce2, Job, Notify};
+    /// let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1, 2], coinb2: &[5],
+    ///     merkle_branch: &[[9; 32]], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 0, clean_jobs: false };
+    /// let job = Job::new(&notify, &Extranonce::new(&[3], 1)?)?;
+    /// let extranonce2 = Extranonce2::from_u64(4, 1)?;
+    /// // The coinbase (leaf 0) paired with the one branch hash.
+    /// let mut pair = [0u8; 64];
+    /// pair[..32].copy_from_slice(&job.coinbase_txid(&extranonce2)?.to_byte_array());
+    /// pair[32..].copy_from_slice(&[9; 32]);
+    /// assert_eq!(job.merkle_root(&extranonce2)?, sha256d::sha256d(&pair).to_byte_array());
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`Job::coinbase_txid`].

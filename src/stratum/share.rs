@@ -242,6 +242,16 @@ impl<'a> Share<'a> {
 }
 
 /// The JSON `params` of `mining.submit`: see [`Share::params`].
+///
+/// ```
+/// use sha256d::stratum::{Extranonce2, Share};
+/// let share = Share::new("b3", Extranonce2::from_hex("0001")?, 0x504e_86b9, 0x1234_abcd, None);
+/// assert_eq!(
+///     share.params("worker.1").to_string(),
+///     r#"["worker.1","b3","0001","504e86b9","1234abcd"]"#,
+/// );
+/// # Ok::<(), sha256d::stratum::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct SubmitParams<'a, 'w> {
     share: Share<'a>,

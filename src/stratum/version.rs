@@ -28,9 +28,21 @@ pub struct VersionMask(u32);
 impl VersionMask {
     /// The 16 general-purpose bits 13..=28 that BIP 320 sets aside for
     /// version rolling: `1fffe000`, the mask miners usually offer.
+    ///
+    /// ```
+    /// use sha256d::stratum::VersionMask;
+    /// assert_eq!(VersionMask::BIP320.to_string(), "1fffe000");
+    /// assert_eq!(VersionMask::BIP320.version_count(), 65_536);
+    /// ```
     pub const BIP320: VersionMask = VersionMask(0x1fff_e000);
 
     /// No bit may change: one version per job.
+    ///
+    /// ```
+    /// use sha256d::stratum::VersionMask;
+    /// assert_eq!(VersionMask::NONE.version_count(), 1);
+    /// assert_eq!(VersionMask::NONE.versions(0x2000_0004).collect::<Vec<_>>(), [0x2000_0004]);
+    /// ```
     pub const NONE: VersionMask = VersionMask(0);
 
     /// A mask from its 32 bits.
@@ -183,6 +195,14 @@ pub(super) fn next_pattern(pattern: u32, mask: u32) -> Option<u32> {
 }
 
 /// The versions of [`VersionMask::versions`].
+///
+/// ```
+/// use sha256d::stratum::VersionMask;
+/// let mut versions = VersionMask::new(0x0000_2000).versions(0x2000_0000);
+/// assert_eq!(versions.next(), Some(0x2000_0000)); // the job's own first
+/// assert_eq!(versions.next(), Some(0x2000_2000));
+/// assert_eq!(versions.next(), None);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Versions {
     job_version: u32,

@@ -7,6 +7,19 @@ use super::{Extranonce2, Job, VersionMask};
 use crate::{BlockHeader, SearchJob, Target, TxMerkleNode};
 
 /// The (extranonce2, version) pairs of a job: see [`Job::works`].
+///
+/// ```
+/// # use sha256d::stratum::{Extranonce, Extranonce2, Job, Notify};
+/// # let notify = Notify { job_id: "7", prevhash: [0; 32], coinb1: &[1], coinb2: &[2],
+/// #     merkle_branch: &[], version: 0x2000_0000, nbits: 0x1d00_ffff, ntime: 77, clean_jobs: true };
+/// let job = Job::new(&notify, &Extranonce::new(&[], 1)?)?;
+/// // No version rolling: one work per extranonce2, up to ff.
+/// let mut works = job.works(Extranonce2::from_hex("fe")?, None)?;
+/// assert_eq!(works.next().map(|work| work.extranonce2().to_string()).as_deref(), Some("fe"));
+/// assert_eq!(works.next().map(|work| work.extranonce2().to_string()).as_deref(), Some("ff"));
+/// assert!(works.next().is_none());
+/// # Ok::<(), sha256d::stratum::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Works<'j, 'a> {
     job: &'j Job<'a>,

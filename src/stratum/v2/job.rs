@@ -159,6 +159,19 @@ impl StandardJob {
     /// # Errors
     /// [`Error::WrongJob`] if `job` is a future job (no `min_ntime`) and
     /// `prev` names another job.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 1, job_id: 8, min_ntime: None, version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 8, prev_hash: [4; 32], min_ntime: 99, nbits: 0x1d00_ffff };
+    /// let job8 = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
+    /// assert_eq!((job8.job_id(), job8.time()), (8, 99));
+    /// // A job sent with its own min_ntime is current at once, whatever prev names.
+    /// let now = NewMiningJob { min_ntime: Some(120), ..job };
+    /// assert_eq!(StandardJob::new(&now, &SetNewPrevHash { job_id: 5, ..prev }, VersionMask::NONE)?.time(), 120);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     pub fn new(
         job: &NewMiningJob,
         prev: &SetNewPrevHash,
@@ -180,18 +193,49 @@ impl StandardJob {
     }
 
     /// The pool's job id.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 1, job_id: 8, min_ntime: None, version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 8, prev_hash: [4; 32], min_ntime: 99, nbits: 0x1d00_ffff };
+    /// assert_eq!(StandardJob::new(&job, &prev, VersionMask::BIP320)?.job_id(), 8);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn job_id(&self) -> u32 {
         self.template.job_id
     }
 
     /// The nTime the headers carry: the job's `min_ntime`.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 1, job_id: 8, min_ntime: None, version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 8, prev_hash: [4; 32], min_ntime: 99, nbits: 0x1d00_ffff };
+    /// // A future job (no min_ntime of its own) takes SetNewPrevHash's.
+    /// assert_eq!(StandardJob::new(&job, &prev, VersionMask::BIP320)?.time(), 99);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn time(&self) -> u32 {
         self.template.time
     }
 
     /// The header with `version` and `nonce` (and the job's nTime).
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 1, job_id: 8, min_ntime: None, version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 8, prev_hash: [4; 32], min_ntime: 99, nbits: 0x1d00_ffff };
+    /// let header = StandardJob::new(&job, &prev, VersionMask::BIP320)?.header(0x2000_2000, 5);
+    /// assert_eq!((header.version, header.time, header.nonce), (0x2000_2000, 99, 5));
+    /// assert_eq!(header.prev_blockhash.to_byte_array(), [4; 32]);
+    /// assert_eq!(header.merkle_root.to_byte_array(), [3; 32]);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub fn header(&self, version: u32, nonce: u32) -> BlockHeader {
         self.template.header(self.merkle_root, version, nonce)
@@ -199,6 +243,17 @@ impl StandardJob {
 
     /// Every version the mask allows, the job's own first, as [`Work`]
     /// (see [`VersionMask::versions`]).
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 1, job_id: 8, min_ntime: None, version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 8, prev_hash: [4; 32], min_ntime: 99, nbits: 0x1d00_ffff };
+    /// let job8 = StandardJob::new(&job, &prev, VersionMask::new(0x0000_6000))?;
+    /// let versions: Vec<u32> = job8.works().map(|work| work.version()).collect();
+    /// assert_eq!(versions, [0x2000_0000, 0x2000_2000, 0x2000_4000, 0x2000_6000]);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     ///
     /// [`Work`]: super::Work
     #[must_use]
@@ -214,6 +269,25 @@ impl StandardJob {
     /// [`Error::VersionBitsOutsideMask`] if the share's version differs
     /// from the job's outside the mask, [`Error::NTimeTooEarly`] for an
     /// nTime before the job's.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 1, job_id: 8, min_ntime: None, version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 8, prev_hash: [4; 32], min_ntime: 99, nbits: 0x1d00_ffff };
+    /// # use sha256d::stratum::Error;
+    /// let job8 = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
+    /// let work = job8.works().next().expect("the first work");
+    /// let share = work.share(0, 12_345);
+    /// assert_eq!(job8.share_header(&share)?, job8.header(0x2000_0000, 12_345));
+    /// // A version changed outside the mask.
+    /// let share = sha256d::stratum::v2::SubmitShares { version: 0x2000_0001, ..share };
+    /// assert_eq!(
+    ///     job8.share_header(&share),
+    ///     Err(Error::VersionBitsOutsideMask { version_bits: 1, mask: 0x1fff_e000 }),
+    /// );
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     pub fn share_header(&self, share: &SubmitShares) -> Result<BlockHeader, Error> {
         self.template.check(share)?;
         Ok(self.template.share_header(self.merkle_root, share))
@@ -263,6 +337,18 @@ impl<'a> ExtendedJob<'a> {
     /// [`Error::WrongJob`] if `job` is a future job (no `min_ntime`) and
     /// `prev` names another job; [`Error::TooLong`] for a Merkle path
     /// longer than [`MAX_MERKLE_BRANCH_LEN`](crate::stratum::MAX_MERKLE_BRANCH_LEN).
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// let job2 = ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?;
+    /// assert_eq!((job2.job_id(), job2.time(), job2.extranonce_size()), (2, 1_000, 4));
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     pub fn new(
         job: &NewExtendedMiningJob<'a>,
         prev: &SetNewPrevHash,
@@ -295,18 +381,53 @@ impl<'a> ExtendedJob<'a> {
     }
 
     /// The pool's job id.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// assert_eq!(ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?.job_id(), 2);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn job_id(&self) -> u32 {
         self.template.job_id
     }
 
     /// The nTime the headers carry: the job's `min_ntime`.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// // The job's own min_ntime, not SetNewPrevHash's 900.
+    /// assert_eq!(ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?.time(), 1_000);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn time(&self) -> u32 {
         self.template.time
     }
 
     /// The size of the miner's extranonce.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// let job2 = ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?;
+    /// assert_eq!(job2.extranonce_size(), channel.extranonce2_size());
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn extranonce_size(&self) -> usize {
         self.coinbase.extranonce_size()
@@ -314,6 +435,21 @@ impl<'a> ExtendedJob<'a> {
 
     /// The version bits the miner may change: the mask given to
     /// [`ExtendedJob::new`], or none if the job forbids version rolling.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// let rolling = ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?;
+    /// assert_eq!(rolling.version_mask(), VersionMask::BIP320);
+    /// let fixed = NewExtendedMiningJob { version_rolling_allowed: false, ..job };
+    /// let fixed = ExtendedJob::new(&fixed, &prev, &channel, VersionMask::BIP320)?;
+    /// assert_eq!(fixed.version_mask(), VersionMask::NONE);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn version_mask(&self) -> VersionMask {
         self.template.mask
@@ -321,6 +457,22 @@ impl<'a> ExtendedJob<'a> {
 
     /// The coinbase's txid with the miner's `extranonce`, internal byte
     /// order.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// let job2 = ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?;
+    /// let mut coinbase = vec![1, 0, 0, 0, 0xaa, 0xaa, 0, 0, 0, 5];
+    /// coinbase.extend([0xff; 8]);
+    /// let txid = job2.coinbase_txid(&Extranonce2::from_u64(5, 4)?)?;
+    /// assert_eq!(txid, sha256d::Txid::from(sha256d::sha256d(&coinbase)));
+    /// assert!(job2.coinbase_txid(&Extranonce2::zero(3)?).is_err());
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::Length`] if `extranonce` is not
@@ -332,6 +484,26 @@ impl<'a> ExtendedJob<'a> {
     /// The Merkle root with the miner's `extranonce`: the coinbase txid
     /// folded with the Merkle path (the coinbase is leaf 0).
     ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// let extranonce = Extranonce2::from_u64(5, 4)?;
+    /// // With an empty path the coinbase is the only transaction.
+    /// let job2 = ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?;
+    /// assert_eq!(job2.merkle_root(&extranonce)?, job2.coinbase_txid(&extranonce)?.to_byte_array());
+    /// // With one more hash in the path, the root is the hash of the pair.
+    /// let path = [[9; 32]];
+    /// let job3 = ExtendedJob::new(&NewExtendedMiningJob { merkle_path: &path, ..job }, &prev, &channel, VersionMask::BIP320)?;
+    /// let mut pair = [9u8; 64];
+    /// pair[..32].copy_from_slice(&job2.coinbase_txid(&extranonce)?.to_byte_array());
+    /// assert_eq!(job3.merkle_root(&extranonce)?, sha256d::sha256d(&pair).to_byte_array());
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`ExtendedJob::coinbase_txid`].
     pub fn merkle_root(&self, extranonce: &Extranonce2) -> Result<TxMerkleNode, Error> {
@@ -340,6 +512,21 @@ impl<'a> ExtendedJob<'a> {
 
     /// The header for `extranonce`, `version` and `nonce`, with the job's
     /// nTime.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// let job2 = ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?;
+    /// let extranonce = Extranonce2::from_u64(5, 4)?;
+    /// let header = job2.header(&extranonce, 0x2000_2000, 7)?;
+    /// assert_eq!((header.version, header.time, header.nonce), (0x2000_2000, 1_000, 7));
+    /// assert_eq!(header.merkle_root, job2.merkle_root(&extranonce)?);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`ExtendedJob::coinbase_txid`].
@@ -359,6 +546,24 @@ impl<'a> ExtendedJob<'a> {
     /// allows. The coinbase and Merkle root are computed once per
     /// extranonce.
     ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// let job2 = ExtendedJob::new(&job, &prev, &channel, VersionMask::new(0x0000_2000))?;
+    /// let pairs: Vec<(String, u32)> = job2
+    ///     .works(Extranonce2::from_hex("fffffffe")?)?
+    ///     .map(|work| (work.extranonce().expect("extended").to_string(), work.version()))
+    ///     .collect();
+    /// assert_eq!(pairs.len(), 4); // two extranonces, two versions each
+    /// assert_eq!(pairs[1], ("fffffffe".to_string(), 0x2000_2000));
+    /// assert_eq!(pairs[2], ("ffffffff".to_string(), 0x2000_0000));
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
+    ///
     /// [`Work`]: super::Work
     ///
     /// # Errors
@@ -374,6 +579,28 @@ impl<'a> ExtendedJob<'a> {
     /// # Errors
     /// As [`StandardJob::share_header`], and [`Error::Length`] if the
     /// share has no extranonce or one of the wrong size.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{ExtendedJob, NewExtendedMiningJob, SetNewPrevHash};
+    /// # use sha256d::stratum::{Extranonce, Extranonce2, VersionMask};
+    /// # let job = NewExtendedMiningJob { channel_id: 1, job_id: 2, min_ntime: Some(1_000), version: 0x2000_0000,
+    /// #     version_rolling_allowed: true, merkle_path: &[], coinbase_tx_prefix: &[1, 0, 0, 0], coinbase_tx_suffix: &[0xff; 8] };
+    /// # let prev = SetNewPrevHash { channel_id: 1, job_id: 1, prev_hash: [0; 32], min_ntime: 900, nbits: 0x1d00_ffff };
+    /// # let channel = Extranonce::new(&[0xaa, 0xaa], 4)?;
+    /// # use sha256d::stratum::{Error, Field};
+    /// let job2 = ExtendedJob::new(&job, &prev, &channel, VersionMask::BIP320)?;
+    /// let extranonce = Extranonce2::from_u64(5, 4)?;
+    /// let work = job2.works(extranonce)?.next().expect("the first work");
+    /// let share = work.share(0, 42);
+    /// assert_eq!(job2.share_header(&share)?, job2.header(&extranonce, 0x2000_0000, 42)?);
+    /// // A SubmitSharesStandard on an extended job: no extranonce.
+    /// let share = sha256d::stratum::v2::SubmitShares { extranonce: None, ..share };
+    /// assert_eq!(
+    ///     job2.share_header(&share),
+    ///     Err(Error::Length { field: Field::Extranonce2, expected: 4, found: 0 }),
+    /// );
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     pub fn share_header(&self, share: &SubmitShares) -> Result<BlockHeader, Error> {
         self.template.check(share)?;
         let extranonce = share.extranonce.ok_or(Error::Length {

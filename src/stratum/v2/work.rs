@@ -24,6 +24,17 @@ impl Source<'_, '_> {
 
 /// The headers of a v2 job: see [`StandardJob::works`] and
 /// [`ExtendedJob::works`].
+///
+/// ```
+/// use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+/// use sha256d::stratum::VersionMask;
+/// let job = NewMiningJob { channel_id: 3, job_id: 8, min_ntime: Some(77), version: 0x2000_0000, merkle_root: [3; 32] };
+/// let prev = SetNewPrevHash { channel_id: 3, job_id: 1, prev_hash: [4; 32], min_ntime: 70, nbits: 0x1d00_ffff };
+/// // A standard channel: one work per version the mask allows.
+/// assert_eq!(StandardJob::new(&job, &prev, VersionMask::BIP320)?.works().count(), 1 << 16);
+/// assert_eq!(StandardJob::new(&job, &prev, VersionMask::NONE)?.works().count(), 1);
+/// # Ok::<(), sha256d::stratum::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Works<'j, 'a> {
     source: Source<'j, 'a>,
@@ -107,12 +118,34 @@ pub struct Work {
 
 impl Work {
     /// The header with nonce 0.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 3, job_id: 8, min_ntime: Some(77), version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 3, job_id: 1, prev_hash: [4; 32], min_ntime: 70, nbits: 0x1d00_ffff };
+    /// # let job = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
+    /// let header = *job.works().next().expect("the first work").header();
+    /// assert_eq!(header, job.header(0x2000_0000, 0));
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn header(&self) -> &BlockHeader {
         &self.header
     }
 
     /// The header version.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 3, job_id: 8, min_ntime: Some(77), version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 3, job_id: 1, prev_hash: [4; 32], min_ntime: 70, nbits: 0x1d00_ffff };
+    /// # let job = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
+    /// let versions: Vec<u32> = job.works().take(3).map(|work| work.version()).collect();
+    /// assert_eq!(versions, [0x2000_0000, 0x2000_2000, 0x2000_4000]);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub fn version(&self) -> u32 {
         u32::from_le_bytes(self.header.version.to_le_bytes())
@@ -120,12 +153,32 @@ impl Work {
 
     /// The miner's extranonce in the coinbase (`None` on a standard
     /// channel).
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 3, job_id: 8, min_ntime: Some(77), version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 3, job_id: 1, prev_hash: [4; 32], min_ntime: 70, nbits: 0x1d00_ffff };
+    /// # let job = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
+    /// assert_eq!(job.works().next().expect("the first work").extranonce(), None);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn extranonce(&self) -> Option<&Extranonce2> {
         self.extranonce.as_ref()
     }
 
     /// The pool's job id.
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 3, job_id: 8, min_ntime: Some(77), version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 3, job_id: 1, prev_hash: [4; 32], min_ntime: 70, nbits: 0x1d00_ffff };
+    /// # let job = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
+    /// assert_eq!(job.works().next().expect("the first work").job_id(), 8);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn job_id(&self) -> u32 {
         self.job_id
@@ -133,6 +186,25 @@ impl Work {
 
     /// The nonce search for this work: its own midstate and `target`,
     /// normally the channel's ([`channel_target`](super::channel_target)).
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 3, job_id: 8, min_ntime: Some(77), version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 3, job_id: 1, prev_hash: [4; 32], min_ntime: 70, nbits: 0x1d00_ffff };
+    /// # let job = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
+    /// use sha256d::{Engine, NonceRange, Solution};
+    /// // About one hash in 2^8 meets this target (its top 8 bits are zero).
+    /// let mut le = [0xff; 32];
+    /// le[31] = 0;
+    /// let target = sha256d::stratum::v2::channel_target(le)?;
+    /// let work = job.works().next().expect("the first work");
+    /// let mut found = [Solution::default(); 1];
+    /// let outcome = Engine::best().search(&work.search_job(target), NonceRange::FULL, &mut found);
+    /// assert_eq!(outcome.found, 1);
+    /// assert_eq!(job.header(work.version(), found[0].nonce).block_hash(), found[0].hash);
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub fn search_job(&self, target: Target) -> SearchJob {
         SearchJob::new(&self.header, target)
@@ -141,6 +213,19 @@ impl Work {
     /// The share to submit for `nonce`, numbered `sequence_number` (the
     /// channel's submissions are numbered by the miner, and the pool's
     /// answers refer to the numbers).
+    ///
+    /// ```
+    /// # use sha256d::stratum::v2::{NewMiningJob, SetNewPrevHash, StandardJob};
+    /// # use sha256d::stratum::VersionMask;
+    /// # let job = NewMiningJob { channel_id: 3, job_id: 8, min_ntime: Some(77), version: 0x2000_0000, merkle_root: [3; 32] };
+    /// # let prev = SetNewPrevHash { channel_id: 3, job_id: 1, prev_hash: [4; 32], min_ntime: 70, nbits: 0x1d00_ffff };
+    /// # let job = StandardJob::new(&job, &prev, VersionMask::BIP320)?;
+    /// let share = job.works().nth(1).expect("the second work").share(41, 5);
+    /// assert_eq!((share.channel_id, share.sequence_number, share.job_id), (3, 41, 8));
+    /// assert_eq!((share.nonce, share.ntime, share.version), (5, 77, 0x2000_2000));
+    /// assert!(!share.is_extended());
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn share(&self, sequence_number: u32, nonce: u32) -> SubmitShares {
         SubmitShares {
@@ -188,6 +273,17 @@ pub struct SubmitShares {
 
 impl SubmitShares {
     /// Whether this is a `SubmitSharesExtended`.
+    ///
+    /// ```
+    /// use sha256d::stratum::{v2::SubmitShares, Extranonce2};
+    /// let standard = SubmitShares {
+    ///     channel_id: 1, sequence_number: 0, job_id: 2, nonce: 3, ntime: 4, version: 0x2000_0000,
+    ///     extranonce: None,
+    /// };
+    /// assert!(!standard.is_extended());
+    /// assert!(SubmitShares { extranonce: Some(Extranonce2::zero(8)?), ..standard }.is_extended());
+    /// # Ok::<(), sha256d::stratum::Error>(())
+    /// ```
     #[must_use]
     pub const fn is_extended(&self) -> bool {
         self.extranonce.is_some()
