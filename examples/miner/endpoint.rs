@@ -41,26 +41,8 @@ impl Endpoint {
                 format!("only {} is supported", known.join(" or "))
             })?;
         let rest = rest.strip_suffix('/').unwrap_or(rest);
-        let (host, port) = rest
-            .rsplit_once(':')
-            .ok_or_else(|| "no :PORT after the host".to_string())?;
-        let host = host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(host);
-        if host.is_empty() {
-            return Err("no host".into());
-        }
-        let port: u16 = port
-            .parse()
-            .ok()
-            .filter(|&p| p != 0)
-            .ok_or_else(|| format!("bad port {port:?}"))?;
-        Ok(Endpoint {
-            scheme,
-            host: host.to_string(),
-            port,
-        })
+        let (host, port) = host_port(rest)?;
+        Ok(Endpoint { scheme, host, port })
     }
 
     /// The same pool at another address (a `client.reconnect`).
@@ -102,4 +84,25 @@ pub fn valid_host(host: &str) -> bool {
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'))
+}
+
+/// `HOST:PORT` (an IPv6 host in brackets) of a pool URL, for v1 and v2
+/// alike: a non-empty host and a port from 1 to 65535.
+pub fn host_port(address: &str) -> Result<(String, u16), String> {
+    let (host, port) = address
+        .rsplit_once(':')
+        .ok_or_else(|| "no :PORT after the host".to_string())?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if host.is_empty() {
+        return Err("no host".into());
+    }
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|&p| p != 0)
+        .ok_or_else(|| format!("bad port {port:?}"))?;
+    Ok((host.to_string(), port))
 }

@@ -103,23 +103,9 @@ fn parse_url(url: &str) -> Result<(String, u16, [u8; 32]), String> {
             "no /AUTHORITY_PUBLIC_KEY after the port (the pool's authority key, base58check)"
                 .to_string()
         })?;
-    let (host, port) = address
-        .rsplit_once(':')
-        .ok_or_else(|| "no :PORT after the host".to_string())?;
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    if host.is_empty() {
-        return Err("no host".into());
-    }
-    let port: u16 = port
-        .parse()
-        .ok()
-        .filter(|&p| p != 0)
-        .ok_or_else(|| format!("bad port {port:?}"))?;
+    let (host, port) = crate::endpoint::host_port(address)?;
     let key: Secp256k1PublicKey = key
         .parse()
         .map_err(|e| format!("bad authority public key: {e}"))?;
-    Ok((host.to_string(), port, key.into_bytes()))
+    Ok((host, port, key.into_bytes()))
 }
