@@ -2,9 +2,12 @@
 //! kernels to check, and reference answers computed the plain way.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Once, OnceLock};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 use sha256d::{BlockHeader, Engine, Kernel, NonceRange, SearchJob, Solution, Target};
 
@@ -232,4 +235,72 @@ pub fn miner() -> &'static PathBuf {
         );
         path
     })
+}
+
+/// How long [`MinerProcess::finish`] waits before it kills the miner.
+pub const MINER_PATIENCE: Duration = Duration::from_secs(120);
+
+/// The miner as a child process, its output drained by threads.
+pub struct MinerProcess {
+    pub child: Child,
+    pub stdout: JoinHandle<String>,
+    pub stderr: JoinHandle<String>,
+}
+
+impl MinerProcess {
+    pub fn start(args: &[&str]) -> MinerProcess {
+        let mut child = Command::new(miner())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the miner");
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            thread::spawn(move || {
+                let mut text = String::new();
+                let _ = pipe.read_to_string(&mut text);
+                text
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().unwrap()));
+        let stderr = drain(Box::new(child.stderr.take().unwrap()));
+        MinerProcess {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the miner (it ran as long as the test needed) and returns its
+    /// stdout and stderr.
+    pub fn kill(mut self) -> (String, String) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        (self.stdout.join().unwrap(), self.stderr.join().unwrap())
+    }
+
+    /// Waits for the exit (killing it after `MINER_PATIENCE`): status code,
+    /// stdout, stderr.
+    pub fn finish(mut self) -> (Option<i32>, String, String) {
+        let deadline = Instant::now() + MINER_PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                break self.child.wait().expect("wait after kill");
+            }
+            thread::sleep(Duration::from_millis(20));
+        };
+        (
+            status.code(),
+            self.stdout.join().unwrap(),
+            self.stderr.join().unwrap(),
+        )
+    }
 }

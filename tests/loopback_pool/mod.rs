@@ -5,16 +5,14 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use sha2::Digest as _;
 
-use crate::common::miner;
+pub use crate::common::MinerProcess;
 
 /// How long the pool waits for any one message before failing the test.
 pub const PATIENCE: Duration = Duration::from_secs(120);
@@ -412,71 +410,6 @@ pub fn collect(
                 }
             }
         }
-    }
-}
-
-/// The miner as a child process, its output drained by threads.
-pub struct MinerProcess {
-    pub child: Child,
-    pub stdout: JoinHandle<String>,
-    pub stderr: JoinHandle<String>,
-}
-
-impl MinerProcess {
-    pub fn start(args: &[&str]) -> MinerProcess {
-        let mut child = Command::new(miner())
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the miner");
-        let drain = |mut pipe: Box<dyn Read + Send>| {
-            thread::spawn(move || {
-                let mut text = String::new();
-                let _ = pipe.read_to_string(&mut text);
-                text
-            })
-        };
-        let stdout = drain(Box::new(child.stdout.take().unwrap()));
-        let stderr = drain(Box::new(child.stderr.take().unwrap()));
-        MinerProcess {
-            child,
-            stdout,
-            stderr,
-        }
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Kills the miner (it ran as long as the test needed) and returns its
-    /// stdout and stderr.
-    pub fn kill(mut self) -> (String, String) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        (self.stdout.join().unwrap(), self.stderr.join().unwrap())
-    }
-
-    /// Waits for the exit (killing it after `PATIENCE`): status code,
-    /// stdout, stderr.
-    pub fn finish(mut self) -> (Option<i32>, String, String) {
-        let deadline = Instant::now() + PATIENCE;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                break self.child.wait().expect("wait after kill");
-            }
-            thread::sleep(Duration::from_millis(20));
-        };
-        (
-            status.code(),
-            self.stdout.join().unwrap(),
-            self.stderr.join().unwrap(),
-        )
     }
 }
 

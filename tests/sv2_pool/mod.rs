@@ -5,8 +5,7 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use sha2::Digest as _;
@@ -24,7 +23,8 @@ use stratum_core::framing_sv2::header::Header;
 use stratum_core::noise_sv2::{ELLSWIFT_ENCODING_SIZE, Responder};
 use stratum_core::parsers_sv2::{CommonMessages, Mining, MiningOwned};
 
-use crate::common::{miner, read_vector};
+pub use crate::common::MinerProcess;
+use crate::common::read_vector;
 
 /// How long the pool waits for anything before failing the test.
 pub const PATIENCE: Duration = Duration::from_secs(120);
@@ -271,59 +271,6 @@ impl PoolConn {
         let (kind, mut payload) = self.recv()?;
         let message = Mining::try_from((kind, payload.as_mut_slice())).expect("a mining message");
         Some(message.into_owned())
-    }
-}
-
-/// The miner as a child process, its output drained by threads.
-pub struct MinerProcess {
-    pub child: Child,
-    pub stdout: JoinHandle<String>,
-    pub stderr: JoinHandle<String>,
-}
-
-impl MinerProcess {
-    pub fn start(args: &[&str]) -> MinerProcess {
-        let mut child = Command::new(miner())
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the miner");
-        let drain = |mut pipe: Box<dyn Read + Send>| {
-            thread::spawn(move || {
-                let mut text = String::new();
-                let _ = pipe.read_to_string(&mut text);
-                text
-            })
-        };
-        let stdout = drain(Box::new(child.stdout.take().unwrap()));
-        let stderr = drain(Box::new(child.stderr.take().unwrap()));
-        MinerProcess {
-            child,
-            stdout,
-            stderr,
-        }
-    }
-
-    /// Waits for the exit (killing it after `PATIENCE`): status code,
-    /// stdout, stderr.
-    pub fn finish(mut self) -> (Option<i32>, String, String) {
-        let deadline = Instant::now() + PATIENCE;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                break self.child.wait().expect("wait after kill");
-            }
-            thread::sleep(Duration::from_millis(20));
-        };
-        (
-            status.code(),
-            self.stdout.join().unwrap(),
-            self.stderr.join().unwrap(),
-        )
     }
 }
 
